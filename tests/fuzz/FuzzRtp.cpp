@@ -1,0 +1,56 @@
+// libFuzzer target: RTP parse, extension lookup and id remapping, codec keyframe helpers.
+
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+#include <span>
+#include <vector>
+
+#include "rtp/Demux.hpp"
+#include "rtp/RtpPacket.hpp"
+#include "rtp/codecs/H264.hpp"
+#include "rtp/codecs/Vp8.hpp"
+
+// NOLINTNEXTLINE(readability-identifier-naming): libFuzzer ABI
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using jb::rtp::RtpPacket;
+  const std::span<const uint8_t> input(data, size);
+  (void)jb::rtp::looksLikeRtp(input);
+  (void)jb::rtp::looksLikeRtcp(input);
+  (void)jb::rtp::codecs::vp8IsKeyframe(input);
+  (void)jb::rtp::codecs::h264IsKeyframe(input);
+
+  std::vector<uint8_t> buffer(input.begin(), input.end());
+  auto packet = RtpPacket::parse(buffer);
+  if (!packet) return 0;
+
+  const auto payload = packet->payload();
+  if (packet->headerSize() + payload.size() + packet->paddingSize() != buffer.size()) std::abort();
+  (void)jb::rtp::codecs::vp8IsKeyframe(payload);
+  (void)jb::rtp::codecs::h264IsKeyframe(payload);
+  for (size_t i = 0; i < packet->csrcCount(); ++i) (void)packet->csrc(i);
+  // All one-byte ids plus a spread of two-byte ones; every id would make each run too slow.
+  static constexpr uint8_t kIds[] = {0,  1,  2,  3,  4,  5,  6,  7,   8,   9,  10,
+                                     11, 12, 13, 14, 15, 16, 17, 100, 200, 255};
+  for (const uint8_t id : kIds) {
+    if (const auto ext = packet->extension(id)) {
+      if (ext->data() < buffer.data() || ext->data() + ext->size() > buffer.data() + packet->headerSize()) {
+        std::abort();
+      }
+    }
+  }
+
+  // Derive an id map from the input so both remapping and zeroing are exercised.
+  std::array<uint8_t, 256> idMap{};
+  for (size_t i = 0; i < idMap.size(); ++i) idMap[i] = size > 0 ? data[(i * 7) % size] : 0;
+  const size_t headerSize = packet->headerSize();
+  packet->remapExtensionIds(idMap);
+  packet->setSequenceNumber(static_cast<uint16_t>(packet->sequenceNumber() + 1));
+  packet->setPayloadType(packet->payloadType());
+  packet->setMarker(!packet->marker());
+  // Remapping only rewrites bytes inside the extension block, so the packet must still parse the same.
+  const auto reparsed = RtpPacket::parse(buffer);
+  if (!reparsed || reparsed->headerSize() != headerSize) std::abort();
+  for (const uint8_t id : kIds) (void)reparsed->extension(id);
+  return 0;
+}
