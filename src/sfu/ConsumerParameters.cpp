@@ -1,0 +1,74 @@
+#include "sfu/ConsumerParameters.hpp"
+
+#include "common/RequestError.hpp"
+#include "sfu/RouterCapabilities.hpp"
+
+namespace jb::sfu {
+
+using common::RequestError;
+using nlohmann::json;
+
+namespace {
+
+bool receiverHasCodec(const json& caps, const RtpCodec& codec) {
+  auto codecs = caps.find("codecs");
+  if (codecs == caps.end() || !codecs->is_array()) return false;
+  for (const json& c : *codecs) {
+    if (!c.is_object() || !c.contains("mimeType") || !c["mimeType"].is_string()) continue;
+    if (mimeTypeEquals(c["mimeType"].get<std::string>(), codec.mimeType)) return true;
+  }
+  return false;
+}
+
+bool receiverHasExtension(const json& caps, const std::string& extUri, MediaKind kind) {
+  auto exts = caps.find("headerExtensions");
+  if (exts == caps.end() || !exts->is_array()) return false;
+  for (const json& e : *exts) {
+    if (!e.is_object() || !e.contains("uri") || !e["uri"].is_string()) continue;
+    if (e["uri"] == extUri && (!e.contains("kind") || e["kind"] == toString(kind))) return true;
+  }
+  return false;
+}
+
+// mid and rid identify the *sender's* m-section and layer; a receiver demuxes by our SSRC instead,
+// so forwarding them would only mislead it.
+bool forwardableExtension(const std::string& extUri) {
+  return extUri != uri::kMid && extUri != uri::kRid && extUri != uri::kRepairedRid;
+}
+
+}  // namespace
+
+const RtpCodec& primaryMediaCodec(const RtpParameters& producer) {
+  for (const RtpCodec& c : producer.codecs)
+    if (isMediaCodec(c.mimeType)) return c;
+  throw RequestError("invalid_request", "rtpParameters.codecs: no media codec");
+}
+
+ConsumerParameters buildConsumerParameters(MediaKind kind, const RtpParameters& producer,
+                                           const json& receiverCaps, uint32_t ssrc) {
+  const RtpCodec& sent = primaryMediaCodec(producer);
+  auto routerCodec = matchRouterCodec(sent);
+  if (!routerCodec) throw RequestError("unsupported", "codec " + sent.mimeType + " not supported by router");
+  if (!receiverHasCodec(receiverCaps, *routerCodec))
+    throw RequestError("unsupported", "receiver cannot decode " + sent.mimeType);
+
+  ConsumerParameters out;
+  out.producerPayloadType = sent.payloadType;
+  out.payloadType = routerCodec->payloadType;
+  out.clockRate = routerCodec->clockRate;
+  out.ssrc = ssrc;
+  out.rtpParameters.codecs.push_back(*routerCodec);
+  out.rtpParameters.encodings.push_back({ssrc, std::nullopt, {}});
+  out.rtpParameters.cname = producer.cname;
+
+  for (const RtpHeaderExtension& ext : producer.headerExtensions) {
+    if (!forwardableExtension(ext.uri) || !receiverHasExtension(receiverCaps, ext.uri, kind)) continue;
+    uint8_t id = routerExtensionId(kind, ext.uri);
+    if (id == 0) continue;
+    out.extensionIdMap[ext.id] = id;
+    out.rtpParameters.headerExtensions.push_back({ext.uri, id});
+  }
+  return out;
+}
+
+}  // namespace jb::sfu

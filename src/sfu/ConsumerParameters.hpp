@@ -1,0 +1,30 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdint>
+
+#include "sfu/RtpParameters.hpp"
+
+namespace jb::sfu {
+
+// How one producer's packets become one consumer's packets: the parameters handed to
+// mediasoup-client's `transport.consume()` plus the rewrite tables the Consumer applies per packet.
+struct ConsumerParameters {
+  RtpParameters rtpParameters;          // what the receiving browser is told
+  uint8_t producerPayloadType = 0;      // media codec PT as the sender uses it
+  uint8_t payloadType = 0;              // the same codec as the receiver knows it
+  uint32_t clockRate = 0;
+  uint32_t ssrc = 0;
+  std::array<uint8_t, 256> extensionIdMap{};  // producer ext id -> consumer ext id (0: strip)
+};
+
+// Throws RequestError("unsupported") when the receiver's capabilities lack the producer's codec.
+ConsumerParameters buildConsumerParameters(MediaKind kind, const RtpParameters& producer,
+                                           const nlohmann::json& receiverRtpCapabilities, uint32_t ssrc);
+
+// The producer's media codec (the first one that is not RTX/RED/FEC). Throws RequestError.
+const RtpCodec& primaryMediaCodec(const RtpParameters& producer);
+
+}  // namespace jb::sfu

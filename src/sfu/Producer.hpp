@@ -1,0 +1,66 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "rtp/RtpPacket.hpp"
+#include "rtp/rtcp/CompoundPacket.hpp"
+#include "rtp/rtcp/Packet.hpp"
+#include "sfu/PacketSink.hpp"
+#include "sfu/RtpParameters.hpp"
+
+namespace jb::sfu {
+
+// One incoming track (an audio or video m-section of a sending browser).
+class Producer {
+ public:
+  class Listener {
+   public:
+    virtual ~Listener() = default;
+    virtual void onProducerRtp(Producer& producer, const rtp::RtpPacket& packet) = 0;
+    virtual void onProducerSenderReport(Producer& producer, const rtp::rtcp::SenderReport& report) = 0;
+  };
+
+  Producer(std::string id, std::string peerId, MediaKind kind, RtpParameters rtpParameters, std::string source,
+           PacketSink& sink, Listener& listener);
+
+  const std::string& id() const { return id_; }
+  const std::string& peerId() const { return peerId_; }
+  MediaKind kind() const { return kind_; }
+  const std::string& source() const { return source_; }
+  const RtpParameters& rtpParameters() const { return rtpParameters_; }
+  bool paused() const { return paused_; }
+  void setPaused(bool paused) { paused_ = paused; }
+
+  // True if `ssrc` is one of this producer's media streams (not RTX).
+  bool ownsSsrc(uint32_t ssrc) const;
+  uint32_t mediaSsrc() const { return mediaSsrc_; }
+
+  void receiveRtp(const rtp::RtpPacket& packet);
+  void receiveSenderReport(const rtp::rtcp::SenderReport& report);
+
+  // Ask the sender for a keyframe (PLI, RFC 4585 §6.3.1). Rate-limited: a keyframe costs many packets,
+  // and several receivers asking at once are served by one.
+  void requestKeyframe();
+
+  uint64_t packetsReceived() const { return packetsReceived_; }
+  uint64_t bytesReceived() const { return bytesReceived_; }
+
+ private:
+  std::string id_;
+  std::string peerId_;
+  MediaKind kind_;
+  RtpParameters rtpParameters_;
+  std::string source_;
+  PacketSink& sink_;
+  Listener& listener_;
+  uint32_t mediaSsrc_ = 0;
+  uint8_t mediaPayloadType_ = 0;
+  bool paused_ = false;
+  uint64_t packetsReceived_ = 0;
+  uint64_t bytesReceived_ = 0;
+  std::chrono::steady_clock::time_point lastKeyframeRequest_{};
+};
+
+}  // namespace jb::sfu

@@ -1,0 +1,205 @@
+#include "sfu/Router.hpp"
+
+#include <algorithm>
+
+#include "common/Random.hpp"
+#include "common/RequestError.hpp"
+#include "sfu/ConsumerParameters.hpp"
+#include "sfu/RouterCapabilities.hpp"
+
+namespace jb::sfu {
+
+using common::RequestError;
+using nlohmann::json;
+
+Router::Router(std::string roomId, TransportHost& host, PeerLimits limits)
+    : roomId_(std::move(roomId)), host_(host), limits_(limits) {}
+
+Router::~Router() {
+  // Consumers and producers point at us as their listener; drop indexes, then the owners.
+  consumersByProducer_.clear();
+  transports_.clear();
+}
+
+std::string Router::newId() {
+  for (;;) {
+    std::string id = common::randomToken(12);
+    if (!transports_.contains(id) && !producers_.contains(id) && !consumers_.contains(id)) return id;
+  }
+}
+
+size_t Router::countOwned(const std::string& peerId, size_t (*counter)(const WebRtcTransport&)) const {
+  size_t n = 0;
+  for (const auto& [id, t] : transports_)
+    if (t->peerId() == peerId) n += counter(*t);
+  return n;
+}
+
+WebRtcTransport& Router::ownedTransport(const std::string& peerId, const std::string& transportId) {
+  auto it = transports_.find(transportId);
+  if (it == transports_.end() || it->second->peerId() != peerId)
+    throw RequestError("not_found", "transport " + transportId + " not found");
+  return *it->second;
+}
+
+Producer& Router::ownedProducer(const std::string& peerId, const std::string& producerId) {
+  auto it = producers_.find(producerId);
+  if (it == producers_.end() || it->second->peerId() != peerId)
+    throw RequestError("not_found", "producer " + producerId + " not found");
+  return *it->second;
+}
+
+Consumer& Router::ownedConsumer(const std::string& peerId, const std::string& consumerId) {
+  auto it = consumers_.find(consumerId);
+  if (it == consumers_.end() || it->second->peerId() != peerId)
+    throw RequestError("not_found", "consumer " + consumerId + " not found");
+  return *it->second;
+}
+
+json Router::createWebRtcTransport(const std::string& peerId) {
+  if (countOwned(peerId, [](const WebRtcTransport&) -> size_t { return 1; }) >= limits_.transports)
+    throw RequestError("limit_exceeded", "too many transports");
+  std::string id = newId();
+  auto transport = std::make_unique<WebRtcTransport>(id, peerId, host_);
+  json params = transport->localParameters();
+  transports_[id] = std::move(transport);
+  return params;
+}
+
+void Router::connectWebRtcTransport(const std::string& peerId, const std::string& transportId,
+                                    const json& dtlsParameters) {
+  ownedTransport(peerId, transportId).connect(dtlsParameters);
+}
+
+Router::ProducerInfo Router::produce(const std::string& peerId, const std::string& transportId, MediaKind kind,
+                                     const json& rtpParametersJson, const std::string& source) {
+  WebRtcTransport& transport = ownedTransport(peerId, transportId);
+  if (countOwned(peerId, [](const WebRtcTransport& t) { return t.producers().size(); }) >= limits_.producers)
+    throw RequestError("limit_exceeded", "too many producers");
+  RtpParameters rtpParameters = parseRtpParameters(rtpParametersJson);
+  const RtpCodec& codec = primaryMediaCodec(rtpParameters);
+  if ((kind == MediaKind::Audio) != codec.mimeType.starts_with("audio/") || !matchRouterCodec(codec))
+    throw RequestError("unsupported", "codec " + codec.mimeType + " not supported for " + toString(kind));
+
+  std::string id = newId();
+  auto producer = std::make_unique<Producer>(id, peerId, kind, std::move(rtpParameters), source, transport,
+                                             static_cast<Producer::Listener&>(*this));
+  Producer& ref = transport.addProducer(std::move(producer));
+  producers_[id] = &ref;
+  transportOfProducer_[id] = &transport;
+  consumersByProducer_[id];
+  return {id, peerId, kind, source, false};
+}
+
+void Router::setProducerPaused(const std::string& peerId, const std::string& producerId, bool paused) {
+  Producer& producer = ownedProducer(peerId, producerId);
+  if (producer.paused() == paused) return;
+  producer.setPaused(paused);
+  for (Consumer* consumer : consumersByProducer_[producerId]) consumer->setProducerPaused(paused);
+}
+
+Router::CloseReport Router::closeProducer(const std::string& peerId, const std::string& producerId) {
+  CloseReport report;
+  closeProducerInternal(ownedProducer(peerId, producerId), report);
+  return report;
+}
+
+void Router::closeProducerInternal(Producer& producer, CloseReport& report) {
+  const std::string producerId = producer.id();
+  report.producers.push_back({producerId, producer.peerId()});
+  for (Consumer* consumer : consumersByProducer_[producerId]) {
+    const std::string consumerId = consumer->id();
+    report.consumers.push_back({consumerId, consumer->peerId(), producerId});
+    WebRtcTransport* owner = transportOfConsumer_[consumerId];
+    consumers_.erase(consumerId);
+    transportOfConsumer_.erase(consumerId);
+    owner->removeConsumer(consumerId);  // destroys it
+  }
+  consumersByProducer_.erase(producerId);
+  WebRtcTransport* owner = transportOfProducer_[producerId];
+  producers_.erase(producerId);
+  transportOfProducer_.erase(producerId);
+  owner->removeProducer(producerId);
+}
+
+json Router::consume(const std::string& peerId, const std::string& transportId, const std::string& producerId,
+                     const json& rtpCapabilities) {
+  WebRtcTransport& transport = ownedTransport(peerId, transportId);
+  auto it = producers_.find(producerId);
+  if (it == producers_.end()) throw RequestError("not_found", "producer " + producerId + " not found");
+  Producer& producer = *it->second;
+  if (producer.peerId() == peerId) throw RequestError("invalid_request", "cannot consume your own producer");
+  if (countOwned(peerId, [](const WebRtcTransport& t) { return t.consumers().size(); }) >= limits_.consumers)
+    throw RequestError("limit_exceeded", "too many consumers");
+
+  // SSRCs are per transport; a random one almost never collides, and if it does we draw again.
+  uint32_t ssrc;
+  do {
+    ssrc = common::randomUint32();
+  } while (ssrc == 0 || std::any_of(transport.consumers().begin(), transport.consumers().end(),
+                                    [&](const auto& c) { return c.second->ssrc() == ssrc; }));
+
+  ConsumerParameters params = buildConsumerParameters(producer.kind(), producer.rtpParameters(), rtpCapabilities, ssrc);
+  json rtpParametersJson = toJson(params.rtpParameters);
+  std::string id = newId();
+  auto consumer = std::make_unique<Consumer>(id, peerId, producerId, producer.kind(), std::move(params),
+                                             producer.paused(), transport, static_cast<Consumer::Listener&>(*this));
+  Consumer& ref = transport.addConsumer(std::move(consumer));
+  consumers_[id] = &ref;
+  transportOfConsumer_[id] = &transport;
+  consumersByProducer_[producerId].push_back(&ref);
+  return {{"id", id},
+          {"producerId", producerId},
+          {"kind", toString(producer.kind())},
+          {"rtpParameters", rtpParametersJson},
+          {"producerPaused", producer.paused()}};
+}
+
+void Router::setConsumerPaused(const std::string& peerId, const std::string& consumerId, bool paused) {
+  Consumer& consumer = ownedConsumer(peerId, consumerId);
+  if (paused)
+    consumer.pause();
+  else
+    consumer.resume();
+}
+
+Router::CloseReport Router::closePeer(const std::string& peerId) {
+  CloseReport report;
+  std::vector<std::string> owned;
+  for (const auto& [id, t] : transports_)
+    if (t->peerId() == peerId) owned.push_back(id);
+  for (const std::string& transportId : owned) {
+    WebRtcTransport& transport = *transports_[transportId];
+    std::vector<Producer*> producers;
+    for (const auto& [id, p] : transport.producers()) producers.push_back(p.get());
+    for (Producer* p : producers) closeProducerInternal(*p, report);
+    for (const auto& [consumerId, consumer] : transport.consumers()) {
+      auto& list = consumersByProducer_[consumer->producerId()];
+      list.erase(std::remove(list.begin(), list.end(), consumer.get()), list.end());
+      consumers_.erase(consumerId);
+      transportOfConsumer_.erase(consumerId);
+    }
+    transports_.erase(transportId);
+  }
+  // The peer's own consumers died with it; only other peers need consumerClosed.
+  std::erase_if(report.consumers, [&](const ClosedConsumer& c) { return c.peerId == peerId; });
+  return report;
+}
+
+void Router::onProducerRtp(Producer& producer, const rtp::RtpPacket& packet) {
+  auto it = consumersByProducer_.find(producer.id());
+  if (it == consumersByProducer_.end()) return;
+  for (Consumer* consumer : it->second) consumer->sendRtp(packet);
+}
+
+void Router::onProducerSenderReport(Producer& producer, const rtp::rtcp::SenderReport& report) {
+  auto it = consumersByProducer_.find(producer.id());
+  if (it == consumersByProducer_.end()) return;
+  for (Consumer* consumer : it->second) consumer->sendSenderReport(report);
+}
+
+void Router::onConsumerKeyframeRequest(Consumer& consumer) {
+  if (auto it = producers_.find(consumer.producerId()); it != producers_.end()) it->second->requestKeyframe();
+}
+
+}  // namespace jb::sfu

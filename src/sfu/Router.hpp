@@ -1,0 +1,95 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sfu/Consumer.hpp"
+#include "sfu/Producer.hpp"
+#include "sfu/TransportHost.hpp"
+#include "sfu/WebRtcTransport.hpp"
+
+namespace jb::sfu {
+
+// Per-peer object limits (docs/protocol.md): one client cannot exhaust a worker.
+struct PeerLimits {
+  size_t transports = 4;
+  size_t producers = 8;
+  size_t consumers = 200;
+};
+
+// The media side of one room on one worker. Every call names the acting peer, and any id that peer
+// does not own is "not_found": ownership is checked here, where the objects live.
+class Router final : private Producer::Listener, private Consumer::Listener {
+ public:
+  struct ClosedConsumer {
+    std::string consumerId;
+    std::string peerId;  // whose consumer it was
+    std::string producerId;
+  };
+  struct ClosedProducer {
+    std::string producerId;
+    std::string peerId;
+  };
+  struct CloseReport {
+    std::vector<ClosedProducer> producers;
+    std::vector<ClosedConsumer> consumers;  // of *other* peers, whose clients must be told
+  };
+  struct ProducerInfo {
+    std::string id;
+    std::string peerId;
+    MediaKind kind;
+    std::string source;
+    bool paused;
+  };
+
+  Router(std::string roomId, TransportHost& host, PeerLimits limits = {});
+  ~Router() override;
+
+  const std::string& roomId() const { return roomId_; }
+
+  nlohmann::json createWebRtcTransport(const std::string& peerId);
+  void connectWebRtcTransport(const std::string& peerId, const std::string& transportId,
+                              const nlohmann::json& dtlsParameters);
+  ProducerInfo produce(const std::string& peerId, const std::string& transportId, MediaKind kind,
+                       const nlohmann::json& rtpParameters, const std::string& source);
+  void setProducerPaused(const std::string& peerId, const std::string& producerId, bool paused);
+  CloseReport closeProducer(const std::string& peerId, const std::string& producerId);
+  nlohmann::json consume(const std::string& peerId, const std::string& transportId, const std::string& producerId,
+                         const nlohmann::json& rtpCapabilities);
+  void setConsumerPaused(const std::string& peerId, const std::string& consumerId, bool paused);
+  CloseReport closePeer(const std::string& peerId);
+
+  size_t transportCount() const { return transports_.size(); }
+  size_t producerCount() const { return producers_.size(); }
+  size_t consumerCount() const { return consumers_.size(); }
+
+ private:
+  void onProducerRtp(Producer& producer, const rtp::RtpPacket& packet) override;
+  void onProducerSenderReport(Producer& producer, const rtp::rtcp::SenderReport& report) override;
+  void onConsumerKeyframeRequest(Consumer& consumer) override;
+
+  WebRtcTransport& ownedTransport(const std::string& peerId, const std::string& transportId);
+  Producer& ownedProducer(const std::string& peerId, const std::string& producerId);
+  Consumer& ownedConsumer(const std::string& peerId, const std::string& consumerId);
+  size_t countOwned(const std::string& peerId, size_t (*counter)(const WebRtcTransport&)) const;
+  void closeProducerInternal(Producer& producer, CloseReport& report);
+  std::string newId();
+
+  std::string roomId_;
+  TransportHost& host_;
+  PeerLimits limits_;
+  std::map<std::string, std::unique_ptr<WebRtcTransport>> transports_;
+  // Indexes over objects the transports own. Fan-out walks consumersByProducer_.
+  std::map<std::string, Producer*> producers_;
+  std::map<std::string, Consumer*> consumers_;
+  std::map<std::string, WebRtcTransport*> transportOfConsumer_;
+  std::map<std::string, WebRtcTransport*> transportOfProducer_;
+  std::map<std::string, std::vector<Consumer*>> consumersByProducer_;
+};
+
+}  // namespace jb::sfu

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "dtls/DtlsTransport.hpp"
+#include "ice/IceLiteServer.hpp"
+#include "sfu/Consumer.hpp"
+#include "sfu/PacketSink.hpp"
+#include "sfu/Producer.hpp"
+#include "sfu/TransportHost.hpp"
+#include "srtp/SrtpSession.hpp"
+
+namespace jb::sfu {
+
+// One browser PeerConnection: ICE-lite + DTLS + SRTP over the worker's shared port (mediasoup's
+// WebRtcTransport on a WebRtcServer). Owns the producers and consumers created on it.
+class WebRtcTransport final : public PacketSink, private dtls::DtlsTransport::Listener {
+ public:
+  using Endpoint = TransportHost::Endpoint;
+
+  WebRtcTransport(std::string id, std::string peerId, TransportHost& host);
+  ~WebRtcTransport() override;
+  WebRtcTransport(const WebRtcTransport&) = delete;
+  WebRtcTransport& operator=(const WebRtcTransport&) = delete;
+
+  const std::string& id() const { return id_; }
+  const std::string& peerId() const { return peerId_; }
+
+  // {iceParameters, iceCandidates, dtlsParameters} as mediasoup-client's createSendTransport wants them.
+  nlohmann::json localParameters() const;
+  // The client's dtlsParameters; throws RequestError on bad input or a second call.
+  void connect(const nlohmann::json& remoteDtlsParameters);
+
+  Producer& addProducer(std::unique_ptr<Producer> producer);
+  std::unique_ptr<Producer> removeProducer(const std::string& producerId);
+  Consumer& addConsumer(std::unique_ptr<Consumer> consumer);
+  std::unique_ptr<Consumer> removeConsumer(const std::string& consumerId);
+  const std::map<std::string, std::unique_ptr<Producer>>& producers() const { return producers_; }
+  const std::map<std::string, std::unique_ptr<Consumer>>& consumers() const { return consumers_; }
+
+  // From the worker's demultiplexer.
+  void receiveStun(const ice::StunMessage& message, const Endpoint& from);
+  void receiveDtls(std::span<const uint8_t> datagram, const Endpoint& from);
+  void receiveSrtp(uint8_t* data, size_t length, const Endpoint& from);
+  void onTick(std::chrono::steady_clock::time_point now);
+
+  // PacketSink
+  void sendRtp(uint8_t* buffer, size_t length, size_t capacity) override;
+  void sendRtcp(std::span<const uint8_t> packet) override;
+
+  bool connected() const { return srtpOut_ != nullptr; }
+  uint64_t droppedPackets() const { return dropped_; }
+
+ private:
+  // dtls::DtlsTransport::Listener
+  void onDtlsSend(std::span<const uint8_t> datagram) override;
+  void onDtlsConnected(const dtls::SrtpKeyMaterial& keys) override;
+  void onDtlsFailed(const std::string& reason) override;
+  void onDtlsClosed() override;
+
+  void handleRtcp(std::span<const uint8_t> packet);
+  void armDtlsTimer();
+
+  std::string id_;
+  std::string peerId_;
+  TransportHost& host_;
+  ice::IceLiteServer ice_;
+  std::unique_ptr<dtls::DtlsTransport> dtls_;
+  std::unique_ptr<srtp::SrtpSession> srtpIn_;
+  std::unique_ptr<srtp::SrtpSession> srtpOut_;
+  boost::asio::steady_timer dtlsTimer_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // timer callbacks check it after we are gone
+
+  std::map<std::string, std::unique_ptr<Producer>> producers_;
+  std::map<std::string, std::unique_ptr<Consumer>> consumers_;
+  std::unordered_map<uint32_t, Producer*> producersBySsrc_;
+  std::unordered_map<uint32_t, Consumer*> consumersBySsrc_;
+  std::vector<uint8_t> rtcpBuffer_;
+  uint64_t dropped_ = 0;
+};
+
+}  // namespace jb::sfu
