@@ -1,0 +1,129 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <memory>
+
+#include "signaling/RoomDirectory.hpp"
+#include "signaling/StaticFiles.hpp"
+#include "signaling/WebSocketConnection.hpp"
+
+namespace jb::signaling {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+// Everything an HTTP connection needs from the server; shared by all connections.
+struct HttpContext {
+  boost::asio::io_context& io;
+  RoomDirectory& directory;
+  const StaticFiles& staticFiles;
+  std::function<nlohmann::json()> healthReport;
+};
+
+// One keep-alive HTTP connection over `Stream` (plain tcp_stream or ssl_stream). Hands itself over to a
+// WebSocketConnection on an upgrade to /ws.
+template <typename Stream>
+class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream>> {
+ public:
+  HttpConnection(Stream stream, const HttpContext& context) : stream_(std::move(stream)), context_(context) {}
+
+  void start() { read(); }
+
+ private:
+  static constexpr size_t kMaxRequestBody = 16 * 1024;
+
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(kMaxRequestBody);
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
+  }
+
+  void onRead(beast::error_code ec) {
+    if (ec) return;  // closed, timed out or malformed: nothing to answer
+    auto request = parser_->release();
+    if (beast::websocket::is_upgrade(request)) {
+      if (request.target() != "/ws") return reply(error(request, http::status::not_found, "no such endpoint"));
+      beast::get_lowest_layer(stream_).expires_never();
+      std::make_shared<WebSocketConnection<Stream>>(std::move(stream_), context_.io, context_.directory)
+          ->accept(std::move(request));
+      return;
+    }
+    handle(std::move(request));
+  }
+
+  using Request = http::request<http::string_body>;
+
+  http::response<http::string_body> error(const Request& req, http::status status, const std::string& text) {
+    http::response<http::string_body> res{status, req.version()};
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.keep_alive(req.keep_alive());
+    res.body() = text + "\n";
+    res.prepare_payload();
+    return res;
+  }
+
+  void handle(Request req) {
+    if (req.method() != http::verb::get && req.method() != http::verb::head)
+      return reply(error(req, http::status::method_not_allowed, "method not allowed"));
+    const std::string target(req.target());
+    if (target == "/health" || target.starts_with("/health?")) {
+      http::response<http::string_body> res{http::status::ok, req.version()};
+      res.set(http::field::content_type, "application/json");
+      res.set(http::field::cache_control, "no-store");
+      res.keep_alive(req.keep_alive());
+      res.body() = context_.healthReport().dump();
+      res.prepare_payload();
+      return reply(std::move(res));
+    }
+    auto file = context_.staticFiles.resolve(target);
+    if (!file) return reply(error(req, http::status::not_found, "not found (is the web app built?)"));
+    http::file_body::value_type body;
+    beast::error_code ec;
+    body.open(file->path.c_str(), beast::file_mode::scan, ec);
+    if (ec) return reply(error(req, http::status::not_found, "not found"));
+    http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(body)),
+                                        std::make_tuple(http::status::ok, req.version())};
+    res.set(http::field::content_type, file->contentType);
+    res.set(http::field::cache_control, file->immutable ? "public, max-age=31536000, immutable" : "no-cache");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.keep_alive(req.keep_alive());
+    res.prepare_payload();
+    if (req.method() == http::verb::head) {
+      http::response<http::empty_body> head{http::status::ok, req.version()};
+      head.base() = res.base();
+      return reply(std::move(head));
+    }
+    reply(std::move(res));
+  }
+
+  template <typename Body>
+  void reply(http::response<Body> response) {
+    auto owned = std::make_shared<http::response<Body>>(std::move(response));
+    http::async_write(stream_, *owned,
+                      [self = this->shared_from_this(), owned](beast::error_code ec, size_t) {
+                        if (ec) return;
+                        if (owned->need_eof()) {
+                          beast::error_code ignored;
+                          beast::get_lowest_layer(self->stream_).socket().shutdown(
+                              boost::asio::ip::tcp::socket::shutdown_send, ignored);
+                          return;
+                        }
+                        self->read();
+                      });
+  }
+
+  Stream stream_;
+  const HttpContext& context_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+};
+
+}  // namespace jb::signaling

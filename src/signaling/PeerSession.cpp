@@ -1,0 +1,275 @@
+#include "signaling/PeerSession.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "common/Random.hpp"
+#include "common/RequestError.hpp"
+#include "sfu/RouterCapabilities.hpp"
+#include "signaling/RequestSchema.hpp"
+
+namespace jb::signaling {
+
+using common::RequestError;
+using nlohmann::json;
+
+namespace {
+constexpr double kMessagesPerSecond = 50;
+constexpr double kMessageBurst = 100;
+
+json toJson(const sfu::Router::ProducerInfo& p) {
+  return {{"id", p.id}, {"peerId", p.peerId}, {"kind", sfu::toString(p.kind)}, {"source", p.source},
+          {"paused", p.paused}};
+}
+}  // namespace
+
+PeerSession::PeerSession(boost::asio::io_context& signalingIo, RoomDirectory& directory, MessageChannel& channel)
+    : signalingIo_(signalingIo), directory_(directory), channel_(channel), rateLimit_(kMessagesPerSecond, kMessageBurst) {}
+
+PeerSession::~PeerSession() { leaveRoom(); }
+
+const std::unordered_map<std::string, PeerSession::Handler>& PeerSession::handlers() {
+  static const std::unordered_map<std::string, Handler> table = {
+      {"getRouterRtpCapabilities", &PeerSession::getRouterRtpCapabilities},
+      {"join", &PeerSession::join},
+      {"leave", &PeerSession::leave},
+      {"createWebRtcTransport", &PeerSession::createWebRtcTransport},
+      {"connectWebRtcTransport", &PeerSession::connectWebRtcTransport},
+      {"produce", &PeerSession::produce},
+      {"pauseProducer", &PeerSession::pauseProducer},
+      {"resumeProducer", &PeerSession::resumeProducer},
+      {"closeProducer", &PeerSession::closeProducer},
+      {"consume", &PeerSession::consume},
+      {"resumeConsumer", &PeerSession::resumeConsumer},
+      {"pauseConsumer", &PeerSession::pauseConsumer},
+      {"chat", &PeerSession::chat},
+  };
+  return table;
+}
+
+void PeerSession::handleText(const std::string& text) {
+  std::string code, message;
+  json idForError;
+  auto request = parseRequest(text, code, message, idForError);
+  if (!request) {
+    respondError(idForError, code, message);
+    return;
+  }
+  if (!rateLimit_.take()) {
+    respondError(request->id, "rate_limited", "too many messages; slow down");
+    return;
+  }
+  const MethodSchema* schema = findMethodSchema(request->method);
+  auto handler = handlers().find(request->method);
+  if (!schema || handler == handlers().end()) {
+    respondError(request->id, "unknown_method", "unknown method '" + request->method + "'");
+    return;
+  }
+  if (schema->needsJoin && !joined()) {
+    respondError(request->id, "not_joined", request->method + " requires join first");
+    return;
+  }
+  try {
+    validateRequestData(*schema, request->data);
+    (this->*(handler->second))(*request);
+  } catch (const RequestError& e) {
+    respondError(request->id, e.code(), e.what());
+  } catch (const std::exception& e) {
+    spdlog::error("[signaling] {} failed: {}", request->method, e.what());
+    respondError(request->id, "internal", "internal error");
+  }
+}
+
+void PeerSession::respond(const json& id, const json& data) { channel_.send(makeResponse(id, data)); }
+
+void PeerSession::respondError(const json& id, const std::string& code, const std::string& message) {
+  channel_.send(makeErrorResponse(id, code, message));
+}
+
+void PeerSession::onMedia(const Request& request, std::function<json(sfu::Router&)> work,
+                          std::function<void(PeerSession&, json)> done) {
+  sfu::Worker& worker = room_->worker();
+  worker.post([&worker, &io = signalingIo_, roomId = room_->id(), id = request.id, work = std::move(work),
+               done = std::move(done), weak = weak_from_this()]() mutable {
+    auto reply = [&io, &weak, &id](std::function<void(PeerSession&)> f) {
+      boost::asio::post(io, [weak, id, f = std::move(f)] {
+        if (auto self = weak.lock()) f(*self);
+      });
+    };
+    try {
+      json result = work(worker.router(roomId));
+      reply([done = std::move(done), result = std::move(result)](PeerSession& s) mutable { done(s, std::move(result)); });
+    } catch (const RequestError& e) {
+      reply([id, code = e.code(), message = std::string(e.what())](PeerSession& s) { s.respondError(id, code, message); });
+    } catch (const std::exception& e) {
+      spdlog::error("[media] request failed: {}", e.what());
+      reply([id](PeerSession& s) { s.respondError(id, "internal", "internal error"); });
+    }
+  });
+}
+
+void PeerSession::getRouterRtpCapabilities(const Request& request) {
+  respond(request.id, {{"rtpCapabilities", sfu::routerRtpCapabilities()}});
+}
+
+void PeerSession::join(const Request& request) {
+  if (joined()) throw RequestError("already_joined", "this connection already joined a room");
+  const json& caps = request.data["rtpCapabilities"];
+  if (!caps.contains("codecs") || !caps["codecs"].is_array())
+    throw RequestError("invalid_request", "data.rtpCapabilities.codecs: expected array");
+  room_ = directory_.joinRoom(request.data["roomId"].get<std::string>());
+  peerId_ = common::randomToken(12);
+  displayName_ = request.data["displayName"].get<std::string>();
+  rtpCapabilities_ = caps;
+  json peers = room_->describePeers(peerId_);
+  room_->addMember(peerId_, displayName_, *this);
+  spdlog::info("[room {}] {} joined as {} ({} in room)", room_->id(), displayName_, peerId_, room_->size());
+  respond(request.id, {{"peerId", peerId_}, {"roomId", room_->id()}, {"peers", peers}, {"iceServers", json::array()}});
+  room_->notifyAll("peerJoined", {{"id", peerId_}, {"displayName", displayName_}}, peerId_);
+}
+
+void PeerSession::leave(const Request& request) {
+  respond(request.id, json::object());
+  leaveRoom();
+  channel_.close();
+}
+
+void PeerSession::createWebRtcTransport(const Request& request) {
+  onMedia(request, [peerId = peerId_](sfu::Router& r) { return r.createWebRtcTransport(peerId); },
+          [id = request.id](PeerSession& s, json result) { s.respond(id, result); });
+}
+
+void PeerSession::connectWebRtcTransport(const Request& request) {
+  onMedia(request,
+          [peerId = peerId_, transportId = request.data["transportId"].get<std::string>(),
+           dtls = request.data["dtlsParameters"]](sfu::Router& r) {
+            r.connectWebRtcTransport(peerId, transportId, dtls);
+            return json::object();
+          },
+          [id = request.id](PeerSession& s, json) { s.respond(id, json::object()); });
+}
+
+void PeerSession::produce(const Request& request) {
+  std::string source = request.data.value("appData", json::object()).value("source", std::string());
+  if (source.empty()) source = request.data["kind"] == "audio" ? "mic" : "webcam";
+  if (source != "mic" && source != "webcam" && source != "screen")
+    throw RequestError("invalid_request", "data.appData.source: expected mic|webcam|screen");
+  onMedia(request,
+          [peerId = peerId_, transportId = request.data["transportId"].get<std::string>(),
+           kind = sfu::parseMediaKind(request.data["kind"]), rtp = request.data["rtpParameters"],
+           source](sfu::Router& r) { return toJson(r.produce(peerId, transportId, kind, rtp, source)); },
+          [id = request.id](PeerSession& s, json info) {
+            if (auto* member = s.room_ ? s.room_->findMember(s.peerId_) : nullptr)
+              member->producers[info["id"]] = {info["id"], info["kind"], info["source"], false};
+            s.respond(id, {{"id", info["id"]}});
+            if (s.room_) s.room_->notifyAll("newProducer", info, s.peerId_);
+          });
+}
+
+void PeerSession::pauseProducer(const Request& request) { setProducerPaused(request, true); }
+void PeerSession::resumeProducer(const Request& request) { setProducerPaused(request, false); }
+
+void PeerSession::setProducerPaused(const Request& request, bool paused) {
+  std::string producerId = request.data["producerId"];
+  onMedia(request,
+          [peerId = peerId_, producerId, paused](sfu::Router& r) {
+            r.setProducerPaused(peerId, producerId, paused);
+            return json::object();
+          },
+          [id = request.id, producerId, paused](PeerSession& s, json) {
+            if (auto* member = s.room_ ? s.room_->findMember(s.peerId_) : nullptr)
+              if (auto it = member->producers.find(producerId); it != member->producers.end())
+                it->second.paused = paused;
+            s.respond(id, json::object());
+            if (s.room_)
+              s.room_->notifyAll(paused ? "producerPaused" : "producerResumed",
+                                 {{"producerId", producerId}, {"peerId", s.peerId_}}, s.peerId_);
+          });
+}
+
+void PeerSession::closeProducer(const Request& request) {
+  auto report = std::make_shared<sfu::Router::CloseReport>();
+  onMedia(request,
+          [peerId = peerId_, producerId = request.data["producerId"].get<std::string>(), report](sfu::Router& r) {
+            *report = r.closeProducer(peerId, producerId);
+            return json::object();
+          },
+          [id = request.id, report](PeerSession& s, json) {
+            s.respond(id, json::object());
+            if (s.room_) announceClosed(*s.room_, *report);
+          });
+}
+
+void PeerSession::consume(const Request& request) {
+  onMedia(request,
+          [peerId = peerId_, transportId = request.data["transportId"].get<std::string>(),
+           producerId = request.data["producerId"].get<std::string>(), caps = rtpCapabilities_](sfu::Router& r) {
+            return r.consume(peerId, transportId, producerId, caps);
+          },
+          [id = request.id](PeerSession& s, json result) { s.respond(id, result); });
+}
+
+void PeerSession::resumeConsumer(const Request& request) {
+  onMedia(request,
+          [peerId = peerId_, consumerId = request.data["consumerId"].get<std::string>()](sfu::Router& r) {
+            r.setConsumerPaused(peerId, consumerId, false);
+            return json::object();
+          },
+          [id = request.id](PeerSession& s, json) { s.respond(id, json::object()); });
+}
+
+void PeerSession::pauseConsumer(const Request& request) {
+  onMedia(request,
+          [peerId = peerId_, consumerId = request.data["consumerId"].get<std::string>()](sfu::Router& r) {
+            r.setConsumerPaused(peerId, consumerId, true);
+            return json::object();
+          },
+          [id = request.id](PeerSession& s, json) { s.respond(id, json::object()); });
+}
+
+void PeerSession::chat(const Request& request) {
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  std::string messageId = peerId_ + "-" + std::to_string(++chatCounter_);
+  respond(request.id, {{"id", messageId}, {"timestamp", now}});
+  room_->notifyAll("chat",
+                   {{"id", messageId},
+                    {"peerId", peerId_},
+                    {"displayName", displayName_},
+                    {"text", request.data["text"]},
+                    {"timestamp", now}},
+                   peerId_);
+}
+
+void PeerSession::handleDisconnect() { leaveRoom(); }
+
+void PeerSession::leaveRoom() {
+  if (!room_) return;
+  auto room = std::move(room_);
+  room_.reset();
+  room->removeMember(peerId_);
+  spdlog::info("[room {}] {} ({}) left ({} in room)", room->id(), displayName_, peerId_, room->size());
+  room->notifyAll("peerLeft", {{"peerId", peerId_}});
+  // Free the media objects; other peers' consumers of ours are told to close when the report is back.
+  sfu::Worker& worker = room->worker();
+  worker.post([&worker, &io = signalingIo_, room, peerId = peerId_] {
+    sfu::Router::CloseReport report;
+    if (sfu::Router* router = worker.findRouter(room->id())) report = router->closePeer(peerId);
+    boost::asio::post(io, [room, report = std::move(report)] { announceClosed(*room, report); });
+  });
+  directory_.releaseIfEmpty(room);
+}
+
+void announceClosed(Room& room, const sfu::Router::CloseReport& report) {
+  for (const auto& p : report.producers) {
+    if (auto* member = room.findMember(p.peerId)) member->producers.erase(p.producerId);
+    room.notifyAll("producerClosed", {{"producerId", p.producerId}, {"peerId", p.peerId}}, p.peerId);
+  }
+  for (const auto& c : report.consumers)
+    room.notifyPeer(c.peerId, "consumerClosed", {{"consumerId", c.consumerId}, {"producerId", c.producerId}});
+}
+
+}  // namespace jb::signaling

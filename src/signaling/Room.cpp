@@ -1,0 +1,47 @@
+#include "signaling/Room.hpp"
+
+#include "signaling/Envelope.hpp"
+#include "signaling/PeerSession.hpp"
+
+namespace jb::signaling {
+
+using nlohmann::json;
+
+void Room::addMember(const std::string& peerId, std::string displayName, PeerSession& session) {
+  members_[peerId] = Member{std::move(displayName), &session, {}};
+}
+
+void Room::removeMember(const std::string& peerId) { members_.erase(peerId); }
+
+Room::Member* Room::findMember(const std::string& peerId) {
+  auto it = members_.find(peerId);
+  return it == members_.end() ? nullptr : &it->second;
+}
+
+json Room::describeProducer(const std::string& peerId, const ProducerInfo& p) {
+  return {{"id", p.id}, {"peerId", peerId}, {"kind", p.kind}, {"source", p.source}, {"paused", p.paused}};
+}
+
+json Room::describePeers(const std::string& exceptPeerId) const {
+  json peers = json::array();
+  for (const auto& [peerId, member] : members_) {
+    if (peerId == exceptPeerId) continue;
+    json producers = json::array();
+    for (const auto& [id, p] : member.producers) producers.push_back(describeProducer(peerId, p));
+    peers.push_back({{"id", peerId}, {"displayName", member.displayName}, {"producers", producers}});
+  }
+  return peers;
+}
+
+void Room::notifyAll(const std::string& method, const json& data, const std::string& exceptPeerId) {
+  const std::string text = makeNotification(method, data);
+  for (auto& [peerId, member] : members_)
+    if (peerId != exceptPeerId && member.session) member.session->sendText(text);
+}
+
+void Room::notifyPeer(const std::string& peerId, const std::string& method, const json& data) {
+  if (auto* member = findMember(peerId); member && member->session)
+    member->session->sendText(makeNotification(method, data));
+}
+
+}  // namespace jb::signaling
