@@ -42,8 +42,9 @@ int runServe(const ServeOptions& options) {
   }
   for (auto& w : workers) w->start();
 
-  asio::io_context io{1};
+  // Destroyed in reverse: sessions still queued in `io` leave their rooms while `directory` exists.
   signaling::RoomDirectory directory(workerPointers);
+  asio::io_context io{1};
   signaling::HttpServer::Options ho;
   ho.listenAddress = options.listenAddress;
   ho.port = options.port;
