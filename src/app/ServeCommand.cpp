@@ -1,9 +1,9 @@
 #include "app/ServeCommand.hpp"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <chrono>
 #include <thread>
 
@@ -23,9 +23,11 @@ int runServe(const ServeOptions& options) {
   std::string announced = options.announcedAddress;
   if (announced.empty())
     announced = (options.listenAddress == "0.0.0.0" || options.listenAddress == "::") ? "127.0.0.1"
-                                                                                       : options.listenAddress;
-  const std::string rtcListen = options.rtcListenAddress.empty() ? options.listenAddress : options.rtcListenAddress;
-  unsigned workerCount = options.workers ? options.workers : std::max(1u, std::thread::hardware_concurrency());
+                                                                                      : options.listenAddress;
+  const std::string rtcListen =
+      options.rtcListenAddress.empty() ? options.listenAddress : options.rtcListenAddress;
+  unsigned workerCount =
+      options.workers ? options.workers : std::max(1u, std::thread::hardware_concurrency());
 
   // One DTLS certificate for the process: its fingerprint goes into every transport's parameters.
   auto certificate = dtls::Certificate::generate();
@@ -52,7 +54,8 @@ int runServe(const ServeOptions& options) {
   ho.tlsCertificateFile = options.tlsCertificateFile;
   ho.tlsKeyFile = options.tlsKeyFile;
   signaling::HttpServer http(io, ho, directory, [&] {
-    auto uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - startedAt);
+    auto uptime =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - startedAt);
     return nlohmann::json{{"status", "ok"},
                           {"version", JB_VERSION},
                           {"uptimeSeconds", uptime.count()},

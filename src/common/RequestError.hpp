@@ -9,7 +9,8 @@ namespace jb::common {
 // Control paths throw it; the request dispatcher turns it into {"ok":false,"error":{code,message}}.
 class RequestError : public std::runtime_error {
  public:
-  RequestError(std::string code, const std::string& message) : std::runtime_error(message), code_(std::move(code)) {}
+  RequestError(std::string code, const std::string& message)
+      : std::runtime_error(message), code_(std::move(code)) {}
   const std::string& code() const { return code_; }
 
  private:

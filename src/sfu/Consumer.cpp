@@ -25,7 +25,9 @@ Consumer::Consumer(std::string id, std::string peerId, std::string producerId, M
       producerPaused_(producerPaused),
       buffer_(kBufferCapacity) {}
 
-void Consumer::pause() { paused_ = true; }
+void Consumer::pause() {
+  paused_ = true;
+}
 
 void Consumer::resume() {
   if (!paused_) return;

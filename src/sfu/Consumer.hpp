@@ -23,8 +23,8 @@ class Consumer {
     virtual void onConsumerKeyframeRequest(Consumer& consumer) = 0;
   };
 
-  Consumer(std::string id, std::string peerId, std::string producerId, MediaKind kind, ConsumerParameters parameters,
-           bool producerPaused, PacketSink& sink, Listener& listener);
+  Consumer(std::string id, std::string peerId, std::string producerId, MediaKind kind,
+           ConsumerParameters parameters, bool producerPaused, PacketSink& sink, Listener& listener);
 
   const std::string& id() const { return id_; }
   const std::string& peerId() const { return peerId_; }

@@ -1,9 +1,8 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <array>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 
 #include "sfu/RtpParameters.hpp"
 
@@ -12,9 +11,9 @@ namespace jb::sfu {
 // How one producer's packets become one consumer's packets: the parameters handed to
 // mediasoup-client's `transport.consume()` plus the rewrite tables the Consumer applies per packet.
 struct ConsumerParameters {
-  RtpParameters rtpParameters;          // what the receiving browser is told
-  uint8_t producerPayloadType = 0;      // media codec PT as the sender uses it
-  uint8_t payloadType = 0;              // the same codec as the receiver knows it
+  RtpParameters rtpParameters;      // what the receiving browser is told
+  uint8_t producerPayloadType = 0;  // media codec PT as the sender uses it
+  uint8_t payloadType = 0;          // the same codec as the receiver knows it
   uint32_t clockRate = 0;
   uint32_t ssrc = 0;
   std::array<uint8_t, 256> extensionIdMap{};  // producer ext id -> consumer ext id (0: strip)

@@ -24,7 +24,9 @@ Producer::Producer(std::string id, std::string peerId, MediaKind kind, RtpParame
   mediaPayloadType_ = primaryMediaCodec(rtpParameters_).payloadType;
 }
 
-bool Producer::ownsSsrc(uint32_t ssrc) const { return ssrc == mediaSsrc_; }
+bool Producer::ownsSsrc(uint32_t ssrc) const {
+  return ssrc == mediaSsrc_;
+}
 
 void Producer::receiveRtp(const rtp::RtpPacket& packet) {
   ++packetsReceived_;

@@ -22,8 +22,8 @@ class Producer {
     virtual void onProducerSenderReport(Producer& producer, const rtp::rtcp::SenderReport& report) = 0;
   };
 
-  Producer(std::string id, std::string peerId, MediaKind kind, RtpParameters rtpParameters, std::string source,
-           PacketSink& sink, Listener& listener);
+  Producer(std::string id, std::string peerId, MediaKind kind, RtpParameters rtpParameters,
+           std::string source, PacketSink& sink, Listener& listener);
 
   const std::string& id() const { return id_; }
   const std::string& peerId() const { return peerId_; }

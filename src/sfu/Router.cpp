@@ -71,8 +71,9 @@ void Router::connectWebRtcTransport(const std::string& peerId, const std::string
   ownedTransport(peerId, transportId).connect(dtlsParameters);
 }
 
-Router::ProducerInfo Router::produce(const std::string& peerId, const std::string& transportId, MediaKind kind,
-                                     const json& rtpParametersJson, const std::string& source) {
+Router::ProducerInfo Router::produce(const std::string& peerId, const std::string& transportId,
+                                     MediaKind kind, const json& rtpParametersJson,
+                                     const std::string& source) {
   WebRtcTransport& transport = ownedTransport(peerId, transportId);
   if (countOwned(peerId, [](const WebRtcTransport& t) { return t.producers().size(); }) >= limits_.producers)
     throw RequestError("limit_exceeded", "too many producers");
@@ -139,11 +140,13 @@ json Router::consume(const std::string& peerId, const std::string& transportId, 
   } while (ssrc == 0 || std::any_of(transport.consumers().begin(), transport.consumers().end(),
                                     [&](const auto& c) { return c.second->ssrc() == ssrc; }));
 
-  ConsumerParameters params = buildConsumerParameters(producer.kind(), producer.rtpParameters(), rtpCapabilities, ssrc);
+  ConsumerParameters params =
+      buildConsumerParameters(producer.kind(), producer.rtpParameters(), rtpCapabilities, ssrc);
   json rtpParametersJson = toJson(params.rtpParameters);
   std::string id = newId();
-  auto consumer = std::make_unique<Consumer>(id, peerId, producerId, producer.kind(), std::move(params),
-                                             producer.paused(), transport, static_cast<Consumer::Listener&>(*this));
+  auto consumer =
+      std::make_unique<Consumer>(id, peerId, producerId, producer.kind(), std::move(params),
+                                 producer.paused(), transport, static_cast<Consumer::Listener&>(*this));
   Consumer& ref = transport.addConsumer(std::move(consumer));
   consumers_[id] = &ref;
   transportOfConsumer_[id] = &transport;

@@ -1,9 +1,8 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -59,8 +58,8 @@ class Router final : private Producer::Listener, private Consumer::Listener {
                        const nlohmann::json& rtpParameters, const std::string& source);
   void setProducerPaused(const std::string& peerId, const std::string& producerId, bool paused);
   CloseReport closeProducer(const std::string& peerId, const std::string& producerId);
-  nlohmann::json consume(const std::string& peerId, const std::string& transportId, const std::string& producerId,
-                         const nlohmann::json& rtpCapabilities);
+  nlohmann::json consume(const std::string& peerId, const std::string& transportId,
+                         const std::string& producerId, const nlohmann::json& rtpCapabilities);
   void setConsumerPaused(const std::string& peerId, const std::string& consumerId, bool paused);
   CloseReport closePeer(const std::string& peerId);
 

@@ -13,7 +13,11 @@ json videoFeedback() {
 }
 
 json extension(const char* kind, const char* uri, int id, const char* direction) {
-  return {{"kind", kind}, {"uri", uri}, {"preferredId", id}, {"preferredEncrypt", false}, {"direction", direction}};
+  return {{"kind", kind},
+          {"uri", uri},
+          {"preferredId", id},
+          {"preferredEncrypt", false},
+          {"direction", direction}};
 }
 
 json buildCapabilities() {

@@ -7,8 +7,8 @@
 
 namespace jb::sfu {
 
-using nlohmann::json;
 using common::RequestError;
+using nlohmann::json;
 
 namespace {
 
@@ -32,7 +32,8 @@ uint32_t requireUint(const json& object, const char* key, const std::string& pat
   return static_cast<uint32_t>(n);
 }
 
-std::optional<uint32_t> optionalUint(const json& object, const char* key, const std::string& path, uint64_t max) {
+std::optional<uint32_t> optionalUint(const json& object, const char* key, const std::string& path,
+                                     uint64_t max) {
   if (!object.contains(key)) return std::nullopt;
   return requireUint(object, key, path, max);
 }
@@ -50,9 +51,13 @@ MediaKind parseMediaKind(const std::string& kind) {
   throw RequestError("invalid_request", "kind: expected \"audio\" or \"video\"");
 }
 
-const char* toString(MediaKind kind) { return kind == MediaKind::Audio ? "audio" : "video"; }
+const char* toString(MediaKind kind) {
+  return kind == MediaKind::Audio ? "audio" : "video";
+}
 
-bool mimeTypeEquals(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
+bool mimeTypeEquals(const std::string& a, const std::string& b) {
+  return lower(a) == lower(b);
+}
 
 bool isMediaCodec(const std::string& mimeType) {
   const std::string m = lower(mimeType);

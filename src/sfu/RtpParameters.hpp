@@ -1,8 +1,7 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,7 +51,7 @@ RtpParameters parseRtpParameters(const nlohmann::json& json);
 nlohmann::json toJson(const RtpParameters& parameters);
 nlohmann::json toJson(const RtpCodec& codec);
 
-bool isMediaCodec(const std::string& mimeType);  // false for rtx, red, ulpfec, flexfec
+bool isMediaCodec(const std::string& mimeType);                   // false for rtx, red, ulpfec, flexfec
 bool mimeTypeEquals(const std::string& a, const std::string& b);  // case-insensitive
 
 }  // namespace jb::sfu

@@ -4,12 +4,16 @@ namespace jb::sfu {
 
 namespace {
 // RFC 1982 serial number arithmetic on 16 bits.
-bool seqNewer(uint16_t a, uint16_t b) { return a != b && static_cast<uint16_t>(a - b) < 0x8000; }
-bool tsNewer(uint32_t a, uint32_t b) { return a != b && static_cast<uint32_t>(a - b) < 0x80000000u; }
+bool seqNewer(uint16_t a, uint16_t b) {
+  return a != b && static_cast<uint16_t>(a - b) < 0x8000;
+}
+bool tsNewer(uint32_t a, uint32_t b) {
+  return a != b && static_cast<uint32_t>(a - b) < 0x80000000u;
+}
 }  // namespace
 
 std::optional<RtpStreamRewriter::Output> RtpStreamRewriter::rewrite(uint16_t seq, uint32_t ts,
-                                                                     Clock::time_point now) {
+                                                                    Clock::time_point now) {
   if (!started_) {
     // The first packet goes out unchanged; offsets are zero.
     started_ = true;

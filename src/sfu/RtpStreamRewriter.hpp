@@ -39,8 +39,8 @@ class RtpStreamRewriter {
   bool resyncTimestamp_ = false;
   uint16_t sequenceOffset_ = 0;
   uint32_t timestampOffset_ = 0;
-  uint16_t lastInputSequence_ = 0;  // newest input seq since the last re-sync
-  uint16_t firstInputSequence_ = 0; // input seq at the last re-sync; older ones are dropped
+  uint16_t lastInputSequence_ = 0;   // newest input seq since the last re-sync
+  uint16_t firstInputSequence_ = 0;  // input seq at the last re-sync; older ones are dropped
   uint16_t highestOutputSequence_ = 0;
   uint32_t highestOutputTimestamp_ = 0;
   Clock::time_point highestOutputAt_{};

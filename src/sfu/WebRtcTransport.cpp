@@ -37,20 +37,21 @@ WebRtcTransport::~WebRtcTransport() {
 }
 
 json WebRtcTransport::localParameters() const {
-  return {{"id", id_},
-          {"iceParameters",
-           {{"usernameFragment", ice_.usernameFragment()}, {"password", ice_.password()}, {"iceLite", true}}},
-          {"iceCandidates", json::array({{{"foundation", "udpcandidate"},
-                                          {"priority", kHostPriority},
-                                          {"address", host_.announcedAddress()},
-                                          {"ip", host_.announcedAddress()},
-                                          {"port", host_.port()},
-                                          {"protocol", "udp"},
-                                          {"type", "host"}}})},
-          {"dtlsParameters",
-           {{"role", "auto"},
-            {"fingerprints", json::array({{{"algorithm", "sha-256"},
-                                           {"value", host_.certificate()->fingerprintSha256()}}})}}}};
+  return {
+      {"id", id_},
+      {"iceParameters",
+       {{"usernameFragment", ice_.usernameFragment()}, {"password", ice_.password()}, {"iceLite", true}}},
+      {"iceCandidates", json::array({{{"foundation", "udpcandidate"},
+                                      {"priority", kHostPriority},
+                                      {"address", host_.announcedAddress()},
+                                      {"ip", host_.announcedAddress()},
+                                      {"port", host_.port()},
+                                      {"protocol", "udp"},
+                                      {"type", "host"}}})},
+      {"dtlsParameters",
+       {{"role", "auto"},
+        {"fingerprints",
+         json::array({{{"algorithm", "sha-256"}, {"value", host_.certificate()->fingerprintSha256()}}})}}}};
 }
 
 void WebRtcTransport::connect(const json& remote) {
@@ -61,8 +62,8 @@ void WebRtcTransport::connect(const json& remote) {
     throw RequestError("invalid_request", "dtlsParameters.fingerprints: expected non-empty array");
   std::vector<dtls::Fingerprint> fingerprints;
   for (const json& fp : *fps) {
-    if (!fp.is_object() || !fp.contains("algorithm") || !fp["algorithm"].is_string() || !fp.contains("value") ||
-        !fp["value"].is_string())
+    if (!fp.is_object() || !fp.contains("algorithm") || !fp["algorithm"].is_string() ||
+        !fp.contains("value") || !fp["value"].is_string())
       throw RequestError("invalid_request", "dtlsParameters.fingerprints: expected {algorithm, value}");
     fingerprints.push_back({fp["algorithm"].get<std::string>(), fp["value"].get<std::string>()});
   }
@@ -71,7 +72,8 @@ void WebRtcTransport::connect(const json& remote) {
     throw RequestError("invalid_request", "dtlsParameters.role: expected client|server|auto");
   // RFC 5763 §5: the answerer's role decides. mediasoup-client's browser side is normally the client.
   auto role = remoteRole == "server" ? dtls::DtlsTransport::Role::Client : dtls::DtlsTransport::Role::Server;
-  dtls_ = std::make_unique<dtls::DtlsTransport>(host_.certificate(), static_cast<dtls::DtlsTransport::Listener&>(*this));
+  dtls_ = std::make_unique<dtls::DtlsTransport>(host_.certificate(),
+                                                static_cast<dtls::DtlsTransport::Listener&>(*this));
   dtls_->start(role, std::move(fingerprints));
   armDtlsTimer();
 }
@@ -189,8 +191,9 @@ void WebRtcTransport::handleRtcp(std::span<const uint8_t> bytes) {
 
 void WebRtcTransport::onTick(std::chrono::steady_clock::time_point now) {
   if (ice_.checkConsent(now))
-    spdlog::info("[transport {}] ICE consent expired (peer {}): no checks for {} s", id_, peerId_,
-                 std::chrono::duration_cast<std::chrono::seconds>(ice::IceLiteServer::kConsentTimeout).count());
+    spdlog::info(
+        "[transport {}] ICE consent expired (peer {}): no checks for {} s", id_, peerId_,
+        std::chrono::duration_cast<std::chrono::seconds>(ice::IceLiteServer::kConsentTimeout).count());
 }
 
 void WebRtcTransport::sendRtp(uint8_t* buffer, size_t length, size_t capacity) {

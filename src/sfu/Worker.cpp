@@ -31,7 +31,9 @@ Worker::Worker(unsigned index, Options options, std::shared_ptr<const dtls::Cert
   port_ = socket_.local_endpoint().port();
 }
 
-Worker::~Worker() { stop(); }
+Worker::~Worker() {
+  stop();
+}
 
 void Worker::start() {
   receiveLoop();
@@ -67,7 +69,9 @@ Router* Worker::findRouter(const std::string& roomId) {
   return it == routers_.end() ? nullptr : it->second.get();
 }
 
-void Worker::closeRouter(const std::string& roomId) { routers_.erase(roomId); }
+void Worker::closeRouter(const std::string& roomId) {
+  routers_.erase(roomId);
+}
 
 void Worker::registerUsernameFragment(const std::string& ufrag, WebRtcTransport& transport) {
   transportsByUfrag_[ufrag] = &transport;

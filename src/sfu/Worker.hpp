@@ -1,13 +1,12 @@
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-
-#include <array>
-#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -25,9 +24,9 @@ struct WorkerCounters {
   std::atomic<uint64_t> bytesIn{0};
   std::atomic<uint64_t> packetsOut{0};
   std::atomic<uint64_t> bytesOut{0};
-  std::atomic<uint64_t> droppedUnknownKind{0};    // not STUN/DTLS/RTP by RFC 7983
-  std::atomic<uint64_t> droppedBadStun{0};        // unparsable, or for a ufrag we never issued
-  std::atomic<uint64_t> droppedUnknownTuple{0};   // DTLS/SRTP from an address no ICE check authenticated
+  std::atomic<uint64_t> droppedUnknownKind{0};   // not STUN/DTLS/RTP by RFC 7983
+  std::atomic<uint64_t> droppedBadStun{0};       // unparsable, or for a ufrag we never issued
+  std::atomic<uint64_t> droppedUnknownTuple{0};  // DTLS/SRTP from an address no ICE check authenticated
 };
 
 // One thread, one io_context, one UDP port shared by every transport of every room it hosts. All

@@ -4,8 +4,8 @@ namespace jb::signaling {
 
 using nlohmann::json;
 
-std::optional<Request> parseRequest(const std::string& text, std::string& errorCode, std::string& errorMessage,
-                                    json& idForError) {
+std::optional<Request> parseRequest(const std::string& text, std::string& errorCode,
+                                    std::string& errorMessage, json& idForError) {
   idForError = nullptr;
   json frame = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (frame.is_discarded() || !frame.is_object()) {
@@ -38,13 +38,14 @@ std::string makeResponse(const json& id, const json& data) {
 
 std::string makeErrorResponse(const json& id, const std::string& code, const std::string& message) {
   // Invalid UTF-8 from a client may be echoed in messages; replace rather than throw.
-  return json{{"response", true}, {"id", id}, {"ok", false}, {"error", {{"code", code}, {"message", message}}}}
+  return json{
+      {"response", true}, {"id", id}, {"ok", false}, {"error", {{"code", code}, {"message", message}}}}
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string makeNotification(const std::string& method, const json& data) {
-  return json{{"notification", true}, {"method", method}, {"data", data}}.dump(-1, ' ', false,
-                                                                                json::error_handler_t::replace);
+  return json{{"notification", true}, {"method", method}, {"data", data}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace jb::signaling

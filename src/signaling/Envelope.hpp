@@ -1,7 +1,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 
@@ -16,8 +15,8 @@ struct Request {
 
 // Parses a client frame. On failure fills `errorCode`/`errorMessage` and, if the frame had a usable
 // id, `idForError` so the error response can still be matched by the client.
-std::optional<Request> parseRequest(const std::string& text, std::string& errorCode, std::string& errorMessage,
-                                    nlohmann::json& idForError);
+std::optional<Request> parseRequest(const std::string& text, std::string& errorCode,
+                                    std::string& errorMessage, nlohmann::json& idForError);
 
 std::string makeResponse(const nlohmann::json& id, const nlohmann::json& data);
 std::string makeErrorResponse(const nlohmann::json& id, const std::string& code, const std::string& message);

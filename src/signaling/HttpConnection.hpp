@@ -4,10 +4,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <nlohmann/json.hpp>
-
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "signaling/RoomDirectory.hpp"
 #include "signaling/StaticFiles.hpp"
@@ -50,7 +49,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream
     if (ec) return;  // closed, timed out or malformed: nothing to answer
     auto request = parser_->release();
     if (beast::websocket::is_upgrade(request)) {
-      if (request.target() != "/ws") return reply(error(request, http::status::not_found, "no such endpoint"));
+      if (request.target() != "/ws")
+        return reply(error(request, http::status::not_found, "no such endpoint"));
       beast::get_lowest_layer(stream_).expires_never();
       std::make_shared<WebSocketConnection<Stream>>(std::move(stream_), context_.io, context_.directory)
           ->accept(std::move(request));
@@ -112,8 +112,9 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream
                         if (ec) return;
                         if (owned->need_eof()) {
                           beast::error_code ignored;
-                          beast::get_lowest_layer(self->stream_).socket().shutdown(
-                              boost::asio::ip::tcp::socket::shutdown_send, ignored);
+                          beast::get_lowest_layer(self->stream_)
+                              .socket()
+                              .shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
                           return;
                         }
                         self->read();

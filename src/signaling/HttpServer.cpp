@@ -1,8 +1,9 @@
 #include "signaling/HttpServer.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
-#include <spdlog/spdlog.h>
 
 #include "signaling/HttpConnection.hpp"
 
@@ -42,13 +43,18 @@ HttpServer::HttpServer(asio::io_context& io, Options options, RoomDirectory& dir
 
 HttpServer::~HttpServer() = default;
 
-uint16_t HttpServer::port() const { return acceptor_.local_endpoint().port(); }
+uint16_t HttpServer::port() const {
+  return acceptor_.local_endpoint().port();
+}
 
-void HttpServer::start() { accept(); }
+void HttpServer::start() {
+  accept();
+}
 
 void HttpServer::accept() {
   // Connections hold a reference to this one context; it lives as long as the server.
-  if (!context_) context_ = std::make_unique<HttpContext>(HttpContext{io_, directory_, staticFiles_, healthReport_});
+  if (!context_)
+    context_ = std::make_unique<HttpContext>(HttpContext{io_, directory_, staticFiles_, healthReport_});
   acceptor_.async_accept(io_, [this](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;
     if (!ec) {
@@ -58,7 +64,8 @@ void HttpServer::accept() {
         beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds(15));
         stream->async_handshake(asio::ssl::stream_base::server, [this, stream](beast::error_code hec) {
           if (hec) return;  // not TLS, or a failed handshake: nothing to serve
-          std::make_shared<HttpConnection<beast::ssl_stream<beast::tcp_stream>>>(std::move(*stream), *context_)
+          std::make_shared<HttpConnection<beast::ssl_stream<beast::tcp_stream>>>(std::move(*stream),
+                                                                                 *context_)
               ->start();
         });
       } else {

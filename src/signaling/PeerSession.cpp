@@ -1,8 +1,8 @@
 #include "signaling/PeerSession.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
 #include <chrono>
 
 #include "common/Random.hpp"
@@ -20,15 +20,24 @@ constexpr double kMessagesPerSecond = 50;
 constexpr double kMessageBurst = 100;
 
 json toJson(const sfu::Router::ProducerInfo& p) {
-  return {{"id", p.id}, {"peerId", p.peerId}, {"kind", sfu::toString(p.kind)}, {"source", p.source},
+  return {{"id", p.id},
+          {"peerId", p.peerId},
+          {"kind", sfu::toString(p.kind)},
+          {"source", p.source},
           {"paused", p.paused}};
 }
 }  // namespace
 
-PeerSession::PeerSession(boost::asio::io_context& signalingIo, RoomDirectory& directory, MessageChannel& channel)
-    : signalingIo_(signalingIo), directory_(directory), channel_(channel), rateLimit_(kMessagesPerSecond, kMessageBurst) {}
+PeerSession::PeerSession(boost::asio::io_context& signalingIo, RoomDirectory& directory,
+                         MessageChannel& channel)
+    : signalingIo_(signalingIo),
+      directory_(directory),
+      channel_(channel),
+      rateLimit_(kMessagesPerSecond, kMessageBurst) {}
 
-PeerSession::~PeerSession() { leaveRoom(); }
+PeerSession::~PeerSession() {
+  leaveRoom();
+}
 
 const std::unordered_map<std::string, PeerSession::Handler>& PeerSession::handlers() {
   static const std::unordered_map<std::string, Handler> table = {
@@ -82,7 +91,9 @@ void PeerSession::handleText(const std::string& text) {
   }
 }
 
-void PeerSession::respond(const json& id, const json& data) { channel_.send(makeResponse(id, data)); }
+void PeerSession::respond(const json& id, const json& data) {
+  channel_.send(makeResponse(id, data));
+}
 
 void PeerSession::respondError(const json& id, const std::string& code, const std::string& message) {
   channel_.send(makeErrorResponse(id, code, message));
@@ -100,9 +111,13 @@ void PeerSession::onMedia(const Request& request, std::function<json(sfu::Router
     };
     try {
       json result = work(worker.router(roomId));
-      reply([done = std::move(done), result = std::move(result)](PeerSession& s) mutable { done(s, std::move(result)); });
+      reply([done = std::move(done), result = std::move(result)](PeerSession& s) mutable {
+        done(s, std::move(result));
+      });
     } catch (const RequestError& e) {
-      reply([id, code = e.code(), message = std::string(e.what())](PeerSession& s) { s.respondError(id, code, message); });
+      reply([id, code = e.code(), message = std::string(e.what())](PeerSession& s) {
+        s.respondError(id, code, message);
+      });
     } catch (const std::exception& e) {
       spdlog::error("[media] request failed: {}", e.what());
       reply([id](PeerSession& s) { s.respondError(id, "internal", "internal error"); });
@@ -126,7 +141,8 @@ void PeerSession::join(const Request& request) {
   json peers = room_->describePeers(peerId_);
   room_->addMember(peerId_, displayName_, *this);
   spdlog::info("[room {}] {} joined as {} ({} in room)", room_->id(), displayName_, peerId_, room_->size());
-  respond(request.id, {{"peerId", peerId_}, {"roomId", room_->id()}, {"peers", peers}, {"iceServers", json::array()}});
+  respond(request.id,
+          {{"peerId", peerId_}, {"roomId", room_->id()}, {"peers", peers}, {"iceServers", json::array()}});
   room_->notifyAll("peerJoined", {{"id", peerId_}, {"displayName", displayName_}}, peerId_);
 }
 
@@ -137,18 +153,20 @@ void PeerSession::leave(const Request& request) {
 }
 
 void PeerSession::createWebRtcTransport(const Request& request) {
-  onMedia(request, [peerId = peerId_](sfu::Router& r) { return r.createWebRtcTransport(peerId); },
-          [id = request.id](PeerSession& s, json result) { s.respond(id, result); });
+  onMedia(
+      request, [peerId = peerId_](sfu::Router& r) { return r.createWebRtcTransport(peerId); },
+      [id = request.id](PeerSession& s, json result) { s.respond(id, result); });
 }
 
 void PeerSession::connectWebRtcTransport(const Request& request) {
-  onMedia(request,
-          [peerId = peerId_, transportId = request.data["transportId"].get<std::string>(),
-           dtls = request.data["dtlsParameters"]](sfu::Router& r) {
-            r.connectWebRtcTransport(peerId, transportId, dtls);
-            return json::object();
-          },
-          [id = request.id](PeerSession& s, json) { s.respond(id, json::object()); });
+  onMedia(
+      request,
+      [peerId = peerId_, transportId = request.data["transportId"].get<std::string>(),
+       dtls = request.data["dtlsParameters"]](sfu::Router& r) {
+        r.connectWebRtcTransport(peerId, transportId, dtls);
+        return json::object();
+      },
+      [id = request.id](PeerSession& s, json) { s.respond(id, json::object()); });
 }
 
 void PeerSession::produce(const Request& request) {
@@ -156,77 +174,86 @@ void PeerSession::produce(const Request& request) {
   if (source.empty()) source = request.data["kind"] == "audio" ? "mic" : "webcam";
   if (source != "mic" && source != "webcam" && source != "screen")
     throw RequestError("invalid_request", "data.appData.source: expected mic|webcam|screen");
-  onMedia(request,
-          [peerId = peerId_, transportId = request.data["transportId"].get<std::string>(),
-           kind = sfu::parseMediaKind(request.data["kind"]), rtp = request.data["rtpParameters"],
-           source](sfu::Router& r) { return toJson(r.produce(peerId, transportId, kind, rtp, source)); },
-          [id = request.id](PeerSession& s, json info) {
-            if (auto* member = s.room_ ? s.room_->findMember(s.peerId_) : nullptr)
-              member->producers[info["id"]] = {info["id"], info["kind"], info["source"], false};
-            s.respond(id, {{"id", info["id"]}});
-            if (s.room_) s.room_->notifyAll("newProducer", info, s.peerId_);
-          });
+  onMedia(
+      request,
+      [peerId = peerId_, transportId = request.data["transportId"].get<std::string>(),
+       kind = sfu::parseMediaKind(request.data["kind"]), rtp = request.data["rtpParameters"],
+       source](sfu::Router& r) { return toJson(r.produce(peerId, transportId, kind, rtp, source)); },
+      [id = request.id](PeerSession& s, json info) {
+        if (auto* member = s.room_ ? s.room_->findMember(s.peerId_) : nullptr)
+          member->producers[info["id"]] = {info["id"], info["kind"], info["source"], false};
+        s.respond(id, {{"id", info["id"]}});
+        if (s.room_) s.room_->notifyAll("newProducer", info, s.peerId_);
+      });
 }
 
-void PeerSession::pauseProducer(const Request& request) { setProducerPaused(request, true); }
-void PeerSession::resumeProducer(const Request& request) { setProducerPaused(request, false); }
+void PeerSession::pauseProducer(const Request& request) {
+  setProducerPaused(request, true);
+}
+void PeerSession::resumeProducer(const Request& request) {
+  setProducerPaused(request, false);
+}
 
 void PeerSession::setProducerPaused(const Request& request, bool paused) {
   std::string producerId = request.data["producerId"];
-  onMedia(request,
-          [peerId = peerId_, producerId, paused](sfu::Router& r) {
-            r.setProducerPaused(peerId, producerId, paused);
-            return json::object();
-          },
-          [id = request.id, producerId, paused](PeerSession& s, json) {
-            if (auto* member = s.room_ ? s.room_->findMember(s.peerId_) : nullptr)
-              if (auto it = member->producers.find(producerId); it != member->producers.end())
-                it->second.paused = paused;
-            s.respond(id, json::object());
-            if (s.room_)
-              s.room_->notifyAll(paused ? "producerPaused" : "producerResumed",
-                                 {{"producerId", producerId}, {"peerId", s.peerId_}}, s.peerId_);
-          });
+  onMedia(
+      request,
+      [peerId = peerId_, producerId, paused](sfu::Router& r) {
+        r.setProducerPaused(peerId, producerId, paused);
+        return json::object();
+      },
+      [id = request.id, producerId, paused](PeerSession& s, json) {
+        if (auto* member = s.room_ ? s.room_->findMember(s.peerId_) : nullptr)
+          if (auto it = member->producers.find(producerId); it != member->producers.end())
+            it->second.paused = paused;
+        s.respond(id, json::object());
+        if (s.room_)
+          s.room_->notifyAll(paused ? "producerPaused" : "producerResumed",
+                             {{"producerId", producerId}, {"peerId", s.peerId_}}, s.peerId_);
+      });
 }
 
 void PeerSession::closeProducer(const Request& request) {
   auto report = std::make_shared<sfu::Router::CloseReport>();
-  onMedia(request,
-          [peerId = peerId_, producerId = request.data["producerId"].get<std::string>(), report](sfu::Router& r) {
-            *report = r.closeProducer(peerId, producerId);
-            return json::object();
-          },
-          [id = request.id, report](PeerSession& s, json) {
-            s.respond(id, json::object());
-            if (s.room_) announceClosed(*s.room_, *report);
-          });
+  onMedia(
+      request,
+      [peerId = peerId_, producerId = request.data["producerId"].get<std::string>(), report](sfu::Router& r) {
+        *report = r.closeProducer(peerId, producerId);
+        return json::object();
+      },
+      [id = request.id, report](PeerSession& s, json) {
+        s.respond(id, json::object());
+        if (s.room_) announceClosed(*s.room_, *report);
+      });
 }
 
 void PeerSession::consume(const Request& request) {
-  onMedia(request,
-          [peerId = peerId_, transportId = request.data["transportId"].get<std::string>(),
-           producerId = request.data["producerId"].get<std::string>(), caps = rtpCapabilities_](sfu::Router& r) {
-            return r.consume(peerId, transportId, producerId, caps);
-          },
-          [id = request.id](PeerSession& s, json result) { s.respond(id, result); });
+  onMedia(
+      request,
+      [peerId = peerId_, transportId = request.data["transportId"].get<std::string>(),
+       producerId = request.data["producerId"].get<std::string>(),
+       caps = rtpCapabilities_](sfu::Router& r) { return r.consume(peerId, transportId, producerId, caps); },
+      [id = request.id](PeerSession& s, json result) { s.respond(id, result); });
 }
 
 void PeerSession::resumeConsumer(const Request& request) {
-  onMedia(request,
-          [peerId = peerId_, consumerId = request.data["consumerId"].get<std::string>()](sfu::Router& r) {
-            r.setConsumerPaused(peerId, consumerId, false);
-            return json::object();
-          },
-          [id = request.id](PeerSession& s, json) { s.respond(id, json::object()); });
+  onMedia(
+      request,
+      [peerId = peerId_, consumerId = request.data["consumerId"].get<std::string>()](sfu::Router& r) {
+        r.setConsumerPaused(peerId, consumerId, false);
+        return json::object();
+      },
+      [id = request.id](PeerSession& s, json) { s.respond(id, json::object()); });
 }
 
 void PeerSession::pauseConsumer(const Request& request) {
-  onMedia(request,
-          [peerId = peerId_, consumerId = request.data["consumerId"].get<std::string>()](sfu::Router& r) {
-            r.setConsumerPaused(peerId, consumerId, true);
-            return json::object();
-          },
-          [id = request.id](PeerSession& s, json) { s.respond(id, json::object()); });
+  onMedia(
+      request,
+      [peerId = peerId_, consumerId = request.data["consumerId"].get<std::string>()](sfu::Router& r) {
+        r.setConsumerPaused(peerId, consumerId, true);
+        return json::object();
+      },
+      [id = request.id](PeerSession& s, json) { s.respond(id, json::object()); });
 }
 
 void PeerSession::chat(const Request& request) {
@@ -244,7 +271,9 @@ void PeerSession::chat(const Request& request) {
                    peerId_);
 }
 
-void PeerSession::handleDisconnect() { leaveRoom(); }
+void PeerSession::handleDisconnect() {
+  leaveRoom();
+}
 
 void PeerSession::leaveRoom() {
   if (!room_) return;

@@ -14,7 +14,9 @@ namespace {
 
 constexpr size_t kIdMax = 64;
 
-FieldRule id(const char* name) { return {name, FieldType::String, true, 1, kIdMax, "", true}; }
+FieldRule id(const char* name) {
+  return {name, FieldType::String, true, 1, kIdMax, "", true};
+}
 
 const std::vector<MethodSchema>& schemas() {
   static const std::vector<MethodSchema> table = {
@@ -46,22 +48,32 @@ const std::vector<MethodSchema>& schemas() {
 
 const char* typeName(FieldType t) {
   switch (t) {
-    case FieldType::String: return "string";
-    case FieldType::Integer: return "integer";
-    case FieldType::Boolean: return "boolean";
-    case FieldType::Object: return "object";
-    case FieldType::Array: return "array";
+    case FieldType::String:
+      return "string";
+    case FieldType::Integer:
+      return "integer";
+    case FieldType::Boolean:
+      return "boolean";
+    case FieldType::Object:
+      return "object";
+    case FieldType::Array:
+      return "array";
   }
   return "?";
 }
 
 bool hasType(const json& v, FieldType t) {
   switch (t) {
-    case FieldType::String: return v.is_string();
-    case FieldType::Integer: return v.is_number_integer();
-    case FieldType::Boolean: return v.is_boolean();
-    case FieldType::Object: return v.is_object();
-    case FieldType::Array: return v.is_array();
+    case FieldType::String:
+      return v.is_string();
+    case FieldType::Integer:
+      return v.is_number_integer();
+    case FieldType::Boolean:
+      return v.is_boolean();
+    case FieldType::Object:
+      return v.is_object();
+    case FieldType::Array:
+      return v.is_array();
   }
   return false;
 }

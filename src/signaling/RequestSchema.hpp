@@ -1,7 +1,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -15,10 +14,10 @@ struct FieldRule {
   const char* name;
   FieldType type;
   bool required = true;
-  size_t minLength = 0;       // strings
-  size_t maxLength = 0;       // strings; 0 = no limit
-  const char* allowed = "";   // strings: "a|b|c" enumerates the only accepted values
-  bool identifier = false;    // strings: only [A-Za-z0-9_-]
+  size_t minLength = 0;      // strings
+  size_t maxLength = 0;      // strings; 0 = no limit
+  const char* allowed = "";  // strings: "a|b|c" enumerates the only accepted values
+  bool identifier = false;   // strings: only [A-Za-z0-9_-]
 };
 
 struct MethodSchema {

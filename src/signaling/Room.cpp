@@ -11,7 +11,9 @@ void Room::addMember(const std::string& peerId, std::string displayName, PeerSes
   members_[peerId] = Member{std::move(displayName), &session, {}};
 }
 
-void Room::removeMember(const std::string& peerId) { members_.erase(peerId); }
+void Room::removeMember(const std::string& peerId) {
+  members_.erase(peerId);
+}
 
 Room::Member* Room::findMember(const std::string& peerId) {
   auto it = members_.find(peerId);

@@ -13,7 +13,8 @@ std::shared_ptr<Room> RoomDirectory::joinRoom(const std::string& roomId) {
   if (auto it = rooms_.find(roomId); it != rooms_.end()) return it->second;
   std::map<sfu::Worker*, size_t> load;
   for (auto* w : workers_) load[w] = 0;
-  for (const auto& [id, room] : rooms_) load[&room->worker()] += room->size() + 1;  // an empty room still costs
+  for (const auto& [id, room] : rooms_)
+    load[&room->worker()] += room->size() + 1;  // an empty room still costs
   sfu::Worker* least = *std::min_element(workers_.begin(), workers_.end(),
                                          [&](auto* a, auto* b) { return load[a] < load[b]; });
   auto room = std::make_shared<Room>(roomId, *least);

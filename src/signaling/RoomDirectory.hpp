@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "signaling/Room.hpp"
 #include "sfu/Worker.hpp"
+#include "signaling/Room.hpp"
 
 namespace jb::signaling {
 

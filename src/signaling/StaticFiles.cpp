@@ -8,15 +8,22 @@ namespace fs = std::filesystem;
 
 StaticFiles::StaticFiles(fs::path root) : root_(fs::weakly_canonical(std::move(root))) {}
 
-bool StaticFiles::available() const { return fs::is_regular_file(root_ / "index.html"); }
+bool StaticFiles::available() const {
+  return fs::is_regular_file(root_ / "index.html");
+}
 
 std::string contentTypeFor(const fs::path& path) {
   static const std::map<std::string, std::string> types = {
-      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-      {".css", "text/css; charset=utf-8"},   {".json", "application/json"},
-      {".svg", "image/svg+xml"},             {".png", "image/png"},
-      {".ico", "image/x-icon"},              {".woff2", "font/woff2"},
-      {".map", "application/json"},          {".txt", "text/plain; charset=utf-8"},
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"},
+      {".map", "application/json"},
+      {".txt", "text/plain; charset=utf-8"},
       {".wasm", "application/wasm"},
   };
   auto it = types.find(path.extension().string());

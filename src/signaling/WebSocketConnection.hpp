@@ -1,11 +1,11 @@
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <spdlog/spdlog.h>
-
 #include <deque>
 #include <memory>
 #include <string>

@@ -1,10 +1,10 @@
 // The HTTP/WebSocket server on a real loopback socket, driven by a Beast WebSocket client.
+#include <gtest/gtest.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <gtest/gtest.h>
-
 #include <thread>
 
 #include "dtls/Certificate.hpp"
@@ -95,11 +95,16 @@ TEST_F(SignalingServerTest, OversizedMessageClosesOnlyThatSocketWith1009) {
   auto victim = connect();
   auto bystander = connect();
   json caps = {{"codecs", sfu::routerRtpCapabilities()["codecs"]}};
-  json joined = roundTrip(*bystander, {{"request", true}, {"id", 1}, {"method", "join"},
-                                       {"data", {{"roomId", "r1"}, {"displayName", "B"}, {"rtpCapabilities", caps}}}});
+  json joined =
+      roundTrip(*bystander, {{"request", true},
+                             {"id", 1},
+                             {"method", "join"},
+                             {"data", {{"roomId", "r1"}, {"displayName", "B"}, {"rtpCapabilities", caps}}}});
   ASSERT_TRUE(joined["ok"].get<bool>());
 
-  std::string huge = json{{"request", true}, {"id", 1}, {"method", "chat"}, {"data", {{"text", std::string(70000, 'x')}}}}.dump();
+  std::string huge =
+      json{{"request", true}, {"id", 1}, {"method", "chat"}, {"data", {{"text", std::string(70000, 'x')}}}}
+          .dump();
   victim->write(asio::buffer(huge));
   beast::flat_buffer buffer;
   beast::error_code ec;
@@ -110,7 +115,8 @@ TEST_F(SignalingServerTest, OversizedMessageClosesOnlyThatSocketWith1009) {
   EXPECT_EQ(victim->reason().code, websocket::close_code::too_big);
 
   // The other connection, and the server, carry on.
-  json again = roundTrip(*bystander, {{"request", true}, {"id", 2}, {"method", "chat"}, {"data", {{"text", "still here"}}}});
+  json again = roundTrip(
+      *bystander, {{"request", true}, {"id", 2}, {"method", "chat"}, {"data", {{"text", "still here"}}}});
   EXPECT_TRUE(again["ok"].get<bool>());
   EXPECT_TRUE(httpGet("/health").starts_with("200 "));
 }
@@ -131,7 +137,9 @@ TEST_F(SignalingServerTest, DroppedSocketRemovesPeer) {
   {
     auto ws = connect();
     json caps = {{"codecs", sfu::routerRtpCapabilities()["codecs"]}};
-    roundTrip(*ws, {{"request", true}, {"id", 1}, {"method", "join"},
+    roundTrip(*ws, {{"request", true},
+                    {"id", 1},
+                    {"method", "join"},
                     {"data", {{"roomId", "r1"}, {"displayName", "Gone"}, {"rtpCapabilities", caps}}}});
     EXPECT_EQ(json::parse(httpGet("/health").substr(4))["peers"], 1);
     ws->next_layer().close();  // no close frame: the tab crashed

@@ -1,8 +1,7 @@
-#include "sfu/ConsumerParameters.hpp"
-
 #include <gtest/gtest.h>
 
 #include "common/RequestError.hpp"
+#include "sfu/ConsumerParameters.hpp"
 #include "sfu/RouterCapabilities.hpp"
 
 namespace jb::sfu {

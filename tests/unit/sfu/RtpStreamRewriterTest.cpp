@@ -1,6 +1,6 @@
-#include "sfu/RtpStreamRewriter.hpp"
-
 #include <gtest/gtest.h>
+
+#include "sfu/RtpStreamRewriter.hpp"
 
 namespace jb::sfu {
 namespace {

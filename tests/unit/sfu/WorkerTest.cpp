@@ -1,13 +1,12 @@
-#include "sfu/Worker.hpp"
-
-#include <boost/asio/ip/udp.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/asio/ip/udp.hpp>
 #include <future>
 #include <random>
 
 #include "dtls/Certificate.hpp"
 #include "ice/StunMessage.hpp"
+#include "sfu/Worker.hpp"
 
 namespace jb::sfu {
 namespace {
@@ -20,7 +19,8 @@ using namespace std::chrono_literals;
 class WorkerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    worker_ = std::make_unique<Worker>(0, Worker::Options{"127.0.0.1", "127.0.0.1", 0}, dtls::Certificate::generate());
+    worker_ = std::make_unique<Worker>(0, Worker::Options{"127.0.0.1", "127.0.0.1", 0},
+                                       dtls::Certificate::generate());
     worker_->start();
     client_.open(udp::v4());
     client_.bind(udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
@@ -35,7 +35,9 @@ class WorkerTest : public ::testing::Test {
     return done.get_future().get();
   }
 
-  void send(std::span<const uint8_t> bytes) { client_.send_to(asio::buffer(bytes.data(), bytes.size()), server_); }
+  void send(std::span<const uint8_t> bytes) {
+    client_.send_to(asio::buffer(bytes.data(), bytes.size()), server_);
+  }
 
   std::optional<std::vector<uint8_t>> receive(std::chrono::milliseconds timeout = 2000ms) {
     client_.non_blocking(true);

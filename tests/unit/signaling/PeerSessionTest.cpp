@@ -1,13 +1,12 @@
-#include "signaling/PeerSession.hpp"
+#include <gtest/gtest.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <gtest/gtest.h>
-
 #include <future>
 
 #include "dtls/Certificate.hpp"
 #include "sfu/RouterCapabilities.hpp"
+#include "signaling/PeerSession.hpp"
 
 namespace jb::signaling {
 namespace {
@@ -90,8 +89,12 @@ class PeerSessionTest : public ::testing::Test {
 
   static json opusParameters(uint32_t ssrc) {
     return {{"mid", "0"},
-            {"codecs", json::array({{{"mimeType", "audio/opus"}, {"payloadType", 111}, {"clockRate", 48000},
-                                     {"channels", 2}, {"parameters", json::object()}, {"rtcpFeedback", json::array()}}})},
+            {"codecs", json::array({{{"mimeType", "audio/opus"},
+                                     {"payloadType", 111},
+                                     {"clockRate", 48000},
+                                     {"channels", 2},
+                                     {"parameters", json::object()},
+                                     {"rtcpFeedback", json::array()}}})},
             {"headerExtensions", json::array()},
             {"encodings", json::array({{{"ssrc", ssrc}}})},
             {"rtcp", {{"cname", "c"}}}};
@@ -99,7 +102,8 @@ class PeerSessionTest : public ::testing::Test {
 
   boost::asio::io_context io_;
   // Keeps run_for() waiting for replies posted back from the worker thread.
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_ = boost::asio::make_work_guard(io_);
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_ =
+      boost::asio::make_work_guard(io_);
   sfu::Worker worker_;
   RoomDirectory directory_;
   std::vector<std::unique_ptr<Client>> clients_;
@@ -146,11 +150,15 @@ TEST_F(PeerSessionTest, IdsOfAnotherPeerAreNotFound) {
   json transport = request(a, "createWebRtcTransport", {{"direction", "send"}});
   ASSERT_EQ(errorCode(transport), "ok");
   const std::string transportId = transport["data"]["id"];
-  json produced = request(a, "produce", {{"transportId", transportId}, {"kind", "audio"}, {"rtpParameters", opusParameters(1234)}});
+  json produced =
+      request(a, "produce",
+              {{"transportId", transportId}, {"kind", "audio"}, {"rtpParameters", opusParameters(1234)}});
   ASSERT_EQ(errorCode(produced), "ok");
   const std::string producerId = produced["data"]["id"];
 
-  EXPECT_EQ(errorCode(request(b, "produce", {{"transportId", transportId}, {"kind", "audio"}, {"rtpParameters", opusParameters(99)}})),
+  EXPECT_EQ(errorCode(request(
+                b, "produce",
+                {{"transportId", transportId}, {"kind", "audio"}, {"rtpParameters", opusParameters(99)}})),
             "not_found");
   EXPECT_EQ(errorCode(request(b, "pauseProducer", {{"producerId", producerId}})), "not_found");
   EXPECT_EQ(errorCode(request(b, "closeProducer", {{"producerId", producerId}})), "not_found");
@@ -170,7 +178,11 @@ TEST_F(PeerSessionTest, FullFlowNotifiesOthersAndDisconnectFreesEverything) {
 
   std::string sendId = request(a, "createWebRtcTransport", {{"direction", "send"}})["data"]["id"];
   std::string recvId = request(b, "createWebRtcTransport", {{"direction", "recv"}})["data"]["id"];
-  json produced = request(a, "produce", {{"transportId", sendId}, {"kind", "audio"}, {"rtpParameters", opusParameters(777)}, {"appData", {{"source", "mic"}}}});
+  json produced = request(a, "produce",
+                          {{"transportId", sendId},
+                           {"kind", "audio"},
+                           {"rtpParameters", opusParameters(777)},
+                           {"appData", {{"source", "mic"}}}});
   ASSERT_EQ(errorCode(produced), "ok");
   std::string producerId = produced["data"]["id"];
   auto newProducers = notifications(b, "newProducer");
@@ -204,14 +216,17 @@ TEST_F(PeerSessionTest, FullFlowNotifiesOthersAndDisconnectFreesEverything) {
   EXPECT_EQ(closed[0]["consumerId"], consumed["data"]["id"]);
 
   std::promise<size_t> count;
-  worker_.post([&] { count.set_value(worker_.router("room1").producerCount() + worker_.router("room1").transportCount()); });
+  worker_.post([&] {
+    count.set_value(worker_.router("room1").producerCount() + worker_.router("room1").transportCount());
+  });
   EXPECT_EQ(count.get_future().get(), 1u) << "only Bob's recv transport is left";
 }
 
 TEST_F(PeerSessionTest, FloodIsRateLimited) {
   Client& c = connect();
   for (int i = 0; i < 300; ++i)
-    c.session->handleText(json{{"request", true}, {"id", 1000 + i}, {"method", "getRouterRtpCapabilities"}}.dump());
+    c.session->handleText(
+        json{{"request", true}, {"id", 1000 + i}, {"method", "getRouterRtpCapabilities"}}.dump());
   size_t limited = 0;
   for (const json& m : c.channel.sent)
     if (!m.value("ok", true) && m["error"]["code"] == "rate_limited") ++limited;

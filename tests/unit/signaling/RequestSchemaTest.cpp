@@ -1,9 +1,8 @@
-#include "signaling/RequestSchema.hpp"
-
 #include <gtest/gtest.h>
 
 #include "common/RequestError.hpp"
 #include "signaling/Envelope.hpp"
+#include "signaling/RequestSchema.hpp"
 
 namespace jb::signaling {
 namespace {
@@ -22,7 +21,9 @@ std::string codeOf(const std::string& method, const json& data) {
 }
 
 TEST(RequestSchema, AcceptsWellFormedJoin) {
-  EXPECT_EQ(codeOf("join", {{"roomId", "abc-def"}, {"displayName", "Zoë"}, {"rtpCapabilities", json::object()}}), "ok");
+  EXPECT_EQ(
+      codeOf("join", {{"roomId", "abc-def"}, {"displayName", "Zoë"}, {"rtpCapabilities", json::object()}}),
+      "ok");
 }
 
 TEST(RequestSchema, NamesTheFieldWithTheWrongType) {
@@ -45,10 +46,13 @@ TEST(RequestSchema, RejectsMissingAndOutOfRangeFields) {
 TEST(RequestSchema, CountsDisplayNameLengthInCharactersNotBytes) {
   std::string name;
   for (int i = 0; i < 64; ++i) name += "é";  // 128 bytes, 64 characters
-  EXPECT_EQ(codeOf("join", {{"roomId", "r"}, {"displayName", name}, {"rtpCapabilities", json::object()}}), "ok");
+  EXPECT_EQ(codeOf("join", {{"roomId", "r"}, {"displayName", name}, {"rtpCapabilities", json::object()}}),
+            "ok");
 }
 
-TEST(RequestSchema, UnknownMethodHasNoSchema) { EXPECT_EQ(findMethodSchema("dropDatabase"), nullptr); }
+TEST(RequestSchema, UnknownMethodHasNoSchema) {
+  EXPECT_EQ(findMethodSchema("dropDatabase"), nullptr);
+}
 
 TEST(Envelope, ParsesRequestAndKeepsIdForErrors) {
   std::string code, message;
@@ -59,7 +63,8 @@ TEST(Envelope, ParsesRequestAndKeepsIdForErrors) {
   EXPECT_FALSE(parseRequest(R"({"request":true,"id":9,"method":3})", code, message, id));
   EXPECT_EQ(code, "invalid_request");
   EXPECT_EQ(id, 9);
-  auto ok = parseRequest(R"({"request":true,"id":4,"method":"chat","data":{"text":"hi"}})", code, message, id);
+  auto ok =
+      parseRequest(R"({"request":true,"id":4,"method":"chat","data":{"text":"hi"}})", code, message, id);
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->method, "chat");
   EXPECT_EQ(ok->data["text"], "hi");

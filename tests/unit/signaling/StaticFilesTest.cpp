@@ -1,8 +1,8 @@
-#include "signaling/StaticFiles.hpp"
-
 #include <gtest/gtest.h>
 
 #include <fstream>
+
+#include "signaling/StaticFiles.hpp"
 
 namespace jb::signaling {
 namespace {
