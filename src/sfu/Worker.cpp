@@ -29,6 +29,7 @@ Worker::Worker(unsigned index, Options options, std::shared_ptr<const dtls::Cert
   socket_.set_option(asio::socket_base::receive_buffer_size(4 * 1024 * 1024));
   socket_.set_option(asio::socket_base::send_buffer_size(4 * 1024 * 1024));
   port_ = socket_.local_endpoint().port();
+  loopbackOnly_ = local.address().is_loopback();
 }
 
 Worker::~Worker() {
@@ -134,6 +135,12 @@ void Worker::handleDatagram(uint8_t* data, size_t length, const Endpoint& from) 
 }
 
 void Worker::handleStun(std::span<const uint8_t> data, const Endpoint& from) {
+  // A worker bound to loopback serves only this machine: a check arriving from another local interface
+  // address would make us answer (and later stream media) to that address instead of over 127.0.0.1.
+  if (loopbackOnly_ && !from.address().is_loopback()) {
+    counters_.droppedBadStun.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
   auto message = ice::StunMessage::parse(data);
   if (!message || !message->username()) {
     counters_.droppedBadStun.fetch_add(1, std::memory_order_relaxed);

@@ -85,6 +85,7 @@ class Worker final : public TransportHost {
   boost::asio::ip::udp::socket socket_;
   boost::asio::steady_timer tick_;
   uint16_t port_ = 0;
+  bool loopbackOnly_ = false;
   std::thread thread_;
   std::array<uint8_t, 65536> receiveBuffer_{};
   Endpoint receiveFrom_;
