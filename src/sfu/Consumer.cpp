@@ -61,7 +61,12 @@ bool Consumer::isKeyframe(const rtp::RtpPacket& packet) const {
 void Consumer::sendRtp(const rtp::RtpPacket& in) {
   if (!active()) return;
   if (waitingForKeyframe_) {
-    if (!isKeyframe(in)) return;
+    if (!isKeyframe(in)) {
+      // Keep asking while we wait: an earlier request may have been answered before we were resumed,
+      // or throttled by the producer. The producer rate-limits, so this costs at most one PLI per window.
+      listener_.onConsumerKeyframeRequest(*this);
+      return;
+    }
     waitingForKeyframe_ = false;
   }
   auto src = in.data();

@@ -142,6 +142,7 @@ json Router::consume(const std::string& peerId, const std::string& transportId, 
 
   ConsumerParameters params =
       buildConsumerParameters(producer.kind(), producer.rtpParameters(), rtpCapabilities, ssrc);
+  params.rtpParameters.mid = transport.nextConsumerMid();
   json rtpParametersJson = toJson(params.rtpParameters);
   std::string id = newId();
   auto consumer =

@@ -55,6 +55,8 @@ class WebRtcTransport final : public PacketSink, private dtls::DtlsTransport::Li
   void sendRtcp(std::span<const uint8_t> packet) override;
 
   bool connected() const { return srtpOut_ != nullptr; }
+  // A fresh m-section id for the next consumer: unique within this transport (and its PeerConnection).
+  std::string nextConsumerMid() { return std::to_string(nextConsumerMid_++); }
   uint64_t droppedPackets() const { return dropped_; }
 
  private:
@@ -83,6 +85,7 @@ class WebRtcTransport final : public PacketSink, private dtls::DtlsTransport::Li
   std::unordered_map<uint32_t, Consumer*> consumersBySsrc_;
   std::vector<uint8_t> rtcpBuffer_;
   uint64_t dropped_ = 0;
+  uint64_t nextConsumerMid_ = 0;
 };
 
 }  // namespace jb::sfu

@@ -194,6 +194,7 @@ TEST_F(PeerSessionTest, FullFlowNotifiesOthersAndDisconnectFreesEverything) {
   ASSERT_EQ(errorCode(consumed), "ok");
   EXPECT_EQ(consumed["data"]["kind"], "audio");
   EXPECT_EQ(consumed["data"]["rtpParameters"]["codecs"][0]["payloadType"], 100);
+  EXPECT_EQ(consumed["data"]["rtpParameters"]["mid"], "0") << "the server numbers m-sections per transport";
   EXPECT_EQ(errorCode(request(b, "resumeConsumer", {{"consumerId", consumed["data"]["id"]}})), "ok");
 
   EXPECT_EQ(errorCode(request(a, "pauseProducer", {{"producerId", producerId}})), "ok");
