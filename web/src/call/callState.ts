@@ -1,0 +1,317 @@
+// Call state and the pure reducer that changes it. No WebRTC objects are touched here:
+// tracks are carried as opaque references so React can attach them to media elements.
+import type { MediaKind, PeerInfo, ProducerInfo, ProducerSource } from '../signaling/protocol';
+
+export type CallPhase = 'idle' | 'connecting' | 'joined' | 'left' | 'failed';
+export type TransportDirection = 'send' | 'recv';
+export type TransportState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+
+export interface RemoteProducer {
+  id: string;
+  peerId: string;
+  kind: MediaKind;
+  source: ProducerSource;
+  paused: boolean;
+}
+
+export interface RemoteConsumer {
+  id: string;
+  producerId: string;
+  peerId: string;
+  kind: MediaKind;
+  source: ProducerSource;
+  track: MediaStreamTrack;
+}
+
+export interface RemotePeer {
+  id: string;
+  displayName: string;
+  producers: Readonly<Record<string, RemoteProducer>>;
+  consumers: Readonly<Record<string, RemoteConsumer>>;
+}
+
+export interface LocalMedia {
+  micOn: boolean;
+  camOn: boolean;
+  /** False when there is no microphone producer (no device, permission denied). */
+  micAvailable: boolean;
+  camAvailable: boolean;
+  videoTrack: MediaStreamTrack | undefined;
+}
+
+export interface ChatMessage {
+  id: string;
+  peerId: string;
+  displayName: string;
+  text: string;
+  /** ms since the Unix epoch. */
+  timestamp: number;
+  fromSelf: boolean;
+}
+
+export interface CallError {
+  id: number;
+  code: string;
+  message: string;
+  /** A fatal error ends the call (phase "failed"). */
+  fatal: boolean;
+  /** How many times this same error happened (shown once, with a count). */
+  count: number;
+}
+
+export interface CallState {
+  phase: CallPhase;
+  roomId: string | undefined;
+  displayName: string;
+  selfPeerId: string | undefined;
+  peers: Readonly<Record<string, RemotePeer>>;
+  /** Peer ids in the order they appeared, for a stable grid. */
+  peerOrder: readonly string[];
+  local: LocalMedia;
+  chat: readonly ChatMessage[];
+  errors: readonly CallError[];
+  transports: Readonly<Record<TransportDirection, TransportState>>;
+}
+
+export type CallAction =
+  | { type: 'connecting'; roomId: string; displayName: string }
+  | { type: 'joined'; selfPeerId: string; peers: PeerInfo[] }
+  | { type: 'peerJoined'; id: string; displayName: string }
+  | { type: 'peerLeft'; peerId: string }
+  | { type: 'producerAdded'; producer: ProducerInfo }
+  | { type: 'producerClosed'; producerId: string; peerId: string }
+  | { type: 'producerPausedChanged'; producerId: string; peerId: string; paused: boolean }
+  | { type: 'consumerAdded'; consumer: RemoteConsumer }
+  | { type: 'consumerClosed'; consumerId: string }
+  | { type: 'localMedia'; patch: Partial<LocalMedia> }
+  | { type: 'chatMessage'; message: ChatMessage }
+  | { type: 'error'; code: string; message: string; fatal: boolean }
+  | { type: 'dismissError'; id: number }
+  | { type: 'transportState'; direction: TransportDirection; state: TransportState }
+  | { type: 'left' };
+
+export const MAX_CHAT_HISTORY = 500;
+const MAX_ERRORS = 3;
+
+export function initialCallState(): CallState {
+  return {
+    phase: 'idle',
+    roomId: undefined,
+    displayName: '',
+    selfPeerId: undefined,
+    peers: {},
+    peerOrder: [],
+    local: { micOn: false, camOn: false, micAvailable: false, camAvailable: false, videoTrack: undefined },
+    chat: [],
+    errors: [],
+    transports: { send: 'new', recv: 'new' },
+  };
+}
+
+let nextErrorId = 1;
+
+export function callReducer(state: CallState, action: CallAction): CallState {
+  switch (action.type) {
+    case 'connecting':
+      return {
+        ...initialCallState(),
+        phase: 'connecting',
+        roomId: action.roomId,
+        displayName: action.displayName,
+        // Why the previous attempt failed stays visible until this one succeeds.
+        errors: state.errors.filter((e) => e.fatal),
+      };
+
+    case 'joined': {
+      // Notifications that raced ahead of the join response are kept, not dropped.
+      const peers: Record<string, RemotePeer> = { ...state.peers };
+      const order: string[] = [];
+      for (const p of action.peers) {
+        if (p.id === action.selfPeerId) continue;
+        const known = peers[p.id];
+        const producers: Record<string, RemoteProducer> = { ...known?.producers };
+        for (const pr of p.producers) producers[pr.id] = toRemoteProducer(pr);
+        peers[p.id] = { id: p.id, displayName: p.displayName, producers, consumers: known?.consumers ?? {} };
+        order.push(p.id);
+      }
+      for (const id of state.peerOrder) if (!order.includes(id)) order.push(id);
+      // Warnings raised while joining (e.g. no camera) stay; old fatal ones are resolved.
+      const errors = state.errors.filter((e) => !e.fatal);
+      return { ...state, phase: 'joined', selfPeerId: action.selfPeerId, peers, peerOrder: order, errors };
+    }
+
+    case 'peerJoined': {
+      if (action.id === state.selfPeerId) return state;
+      const existing = state.peers[action.id];
+      if (existing) {
+        return existing.displayName === action.displayName
+          ? state
+          : { ...state, peers: { ...state.peers, [action.id]: { ...existing, displayName: action.displayName } } };
+      }
+      return {
+        ...state,
+        peers: { ...state.peers, [action.id]: emptyPeer(action.id, action.displayName) },
+        peerOrder: [...state.peerOrder, action.id],
+      };
+    }
+
+    case 'peerLeft': {
+      if (!state.peers[action.peerId]) return state;
+      const { [action.peerId]: _gone, ...rest } = state.peers;
+      return { ...state, peers: rest, peerOrder: state.peerOrder.filter((id) => id !== action.peerId) };
+    }
+
+    case 'producerAdded': {
+      const pr = action.producer;
+      if (pr.peerId === state.selfPeerId) return state;
+      const peer = state.peers[pr.peerId] ?? emptyPeer(pr.peerId, '');
+      const order = state.peers[pr.peerId] ? state.peerOrder : [...state.peerOrder, pr.peerId];
+      return {
+        ...state,
+        peers: {
+          ...state.peers,
+          [pr.peerId]: { ...peer, producers: { ...peer.producers, [pr.id]: toRemoteProducer(pr) } },
+        },
+        peerOrder: order,
+      };
+    }
+
+    case 'producerClosed': {
+      const peer = findPeerOfProducer(state, action.producerId, action.peerId);
+      if (!peer) return state;
+      const { [action.producerId]: _gone, ...producers } = peer.producers;
+      const consumers = Object.fromEntries(
+        Object.entries(peer.consumers).filter(([, c]) => c.producerId !== action.producerId),
+      );
+      return { ...state, peers: { ...state.peers, [peer.id]: { ...peer, producers, consumers } } };
+    }
+
+    case 'producerPausedChanged': {
+      const peer = findPeerOfProducer(state, action.producerId, action.peerId);
+      const producer = peer?.producers[action.producerId];
+      if (!peer || !producer || producer.paused === action.paused) return state;
+      return {
+        ...state,
+        peers: {
+          ...state.peers,
+          [peer.id]: {
+            ...peer,
+            producers: { ...peer.producers, [producer.id]: { ...producer, paused: action.paused } },
+          },
+        },
+      };
+    }
+
+    case 'consumerAdded': {
+      const c = action.consumer;
+      const peer = state.peers[c.peerId];
+      // The peer (or its producer) may be gone by the time the consumer is ready.
+      if (!peer || !peer.producers[c.producerId]) return state;
+      return {
+        ...state,
+        peers: { ...state.peers, [peer.id]: { ...peer, consumers: { ...peer.consumers, [c.id]: c } } },
+      };
+    }
+
+    case 'consumerClosed': {
+      for (const peer of Object.values(state.peers)) {
+        if (peer.consumers[action.consumerId]) {
+          const { [action.consumerId]: _gone, ...consumers } = peer.consumers;
+          return { ...state, peers: { ...state.peers, [peer.id]: { ...peer, consumers } } };
+        }
+      }
+      return state;
+    }
+
+    case 'localMedia':
+      return { ...state, local: { ...state.local, ...action.patch } };
+
+    case 'chatMessage': {
+      if (state.chat.some((m) => m.id === action.message.id && m.peerId === action.message.peerId)) return state;
+      const chat = [...state.chat, action.message];
+      return { ...state, chat: chat.length > MAX_CHAT_HISTORY ? chat.slice(-MAX_CHAT_HISTORY) : chat };
+    }
+
+    case 'error': {
+      const same = state.errors.find((e) => e.code === action.code && e.message === action.message && e.fatal === action.fatal);
+      const err: CallError = same
+        ? { ...same, count: same.count + 1 }
+        : { id: nextErrorId++, code: action.code, message: action.message, fatal: action.fatal, count: 1 };
+      const errors = [...state.errors.filter((e) => e !== same), err].slice(-MAX_ERRORS);
+      // A fatal error after leaving (e.g. the socket closing) does not resurrect the call.
+      if (action.fatal && state.phase !== 'left') return { ...state, phase: 'failed', errors };
+      return { ...state, errors };
+    }
+
+    case 'dismissError':
+      return { ...state, errors: state.errors.filter((e) => e.id !== action.id) };
+
+    case 'transportState':
+      if (state.transports[action.direction] === action.state) return state;
+      return { ...state, transports: { ...state.transports, [action.direction]: action.state } };
+
+    case 'left':
+      return {
+        ...state,
+        phase: 'left',
+        peers: {},
+        peerOrder: [],
+        local: { ...state.local, micOn: false, camOn: false, videoTrack: undefined },
+      };
+  }
+}
+
+function toRemoteProducer(p: ProducerInfo): RemoteProducer {
+  return { id: p.id, peerId: p.peerId, kind: p.kind, source: p.source, paused: p.paused };
+}
+
+function emptyPeer(id: string, displayName: string): RemotePeer {
+  return { id, displayName, producers: {}, consumers: {} };
+}
+
+function findPeerOfProducer(state: CallState, producerId: string, peerId: string): RemotePeer | undefined {
+  const direct = state.peers[peerId];
+  if (direct?.producers[producerId]) return direct;
+  return Object.values(state.peers).find((p) => p.producers[producerId] !== undefined);
+}
+
+// ---- Selectors -------------------------------------------------------------------------
+
+export interface PeerMediaView {
+  micMuted: boolean;
+  camOff: boolean;
+  videoTrack: MediaStreamTrack | undefined;
+  audioTracks: MediaStreamTrack[];
+}
+
+/** What a tile shows for a remote peer. */
+export function selectPeerMedia(peer: RemotePeer): PeerMediaView {
+  const producers = Object.values(peer.producers);
+  const consumers = Object.values(peer.consumers);
+  const mic = producers.find((p) => p.kind === 'audio' && p.source === 'mic') ?? producers.find((p) => p.kind === 'audio');
+  const cam =
+    producers.find((p) => p.kind === 'video' && p.source === 'webcam') ?? producers.find((p) => p.kind === 'video');
+  const camConsumer = cam ? consumers.find((c) => c.producerId === cam.id) : undefined;
+  const camOff = !cam || cam.paused || !camConsumer;
+  return {
+    micMuted: !mic || mic.paused,
+    camOff,
+    // Kept while paused so the element need not be re-attached on resume; camOff hides it.
+    videoTrack: camConsumer?.track,
+    // Paused audio stays attached: it is silent, and re-attaching on resume would glitch.
+    audioTracks: consumers.filter((c) => c.kind === 'audio').map((c) => c.track),
+  };
+}
+
+/** Remote peers in join order. */
+export function selectPeers(state: CallState): RemotePeer[] {
+  return state.peerOrder.map((id) => state.peers[id]).filter((p): p is RemotePeer => p !== undefined);
+}
+
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return '?';
+  const first = [...words[0]!][0] ?? '';
+  const last = words.length > 1 ? ([...words[words.length - 1]!][0] ?? '') : '';
+  return (first + last).toUpperCase();
+}

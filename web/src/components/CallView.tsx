@@ -1,0 +1,144 @@
+import { useEffect, useRef, useState, useSyncExternalStore, type ReactElement } from 'react';
+import type { CallSession } from '../call/CallSession';
+import { selectPeerMedia, selectPeers, type CallState } from '../call/callState';
+import { roomLink } from '../room/roomId';
+import { AudioSink } from './AudioSink';
+import { ChatPanel } from './ChatPanel';
+import { ControlBar } from './ControlBar';
+import { ErrorBanner } from './ErrorBanner';
+import { ParticipantsPanel, type ParticipantRow } from './ParticipantsPanel';
+import { VideoGrid } from './VideoGrid';
+import { VideoTile } from './VideoTile';
+
+export function useCallState(session: CallSession): CallState {
+  return useSyncExternalStore(session.store.subscribe, session.store.getState);
+}
+
+type Panel = 'none' | 'chat' | 'participants';
+
+export function CallView({ session, onLeave }: { session: CallSession; onLeave: () => void }): ReactElement {
+  const state = useCallState(session);
+  const [panel, setPanel] = useState<Panel>('none');
+  const [toast, setToast] = useState<string | undefined>();
+  const seenChat = useRef(0);
+
+  const peers = selectPeers(state);
+  const roomId = state.roomId ?? '';
+  const selfId = state.selfPeerId ?? 'self';
+  const selfCamOff = !state.local.camOn || !state.local.videoTrack;
+
+  if (panel === 'chat') seenChat.current = state.chat.length;
+  const unread = state.chat.slice(seenChat.current).filter((m) => !m.fromSelf).length;
+
+  useEffect(() => {
+    if (!toast) return;
+    const t = setTimeout(() => setToast(undefined), 2500);
+    return () => clearTimeout(t);
+  }, [toast]);
+
+  const copyLink = () => {
+    const link = roomLink(location.origin, roomId);
+    copyText(link).then(
+      () => setToast('Meeting link copied'),
+      () => setToast(`Copy this link: ${link}`),
+    );
+  };
+
+  const rows: ParticipantRow[] = [
+    { peerId: selfId, name: state.displayName, isSelf: true, micMuted: !state.local.micOn, camOff: selfCamOff },
+    ...peers.map((p) => {
+      const m = selectPeerMedia(p);
+      return { peerId: p.id, name: p.displayName || 'Guest', isSelf: false, micMuted: m.micMuted, camOff: m.camOff };
+    }),
+  ];
+
+  return (
+    <div className="call" data-testid="call-view" data-phase={state.phase}>
+      <ErrorBanner errors={state.errors} onDismiss={(id) => session.dismissError(id)} />
+      {state.phase === 'connecting' ? (
+        <div className="status-pill" data-testid="connecting">Joining…</div>
+      ) : null}
+      <div className="call-body">
+        <section className="stage">
+          <VideoGrid count={peers.length + 1}>
+            <VideoTile
+              peerId={selfId}
+              name={state.displayName}
+              track={state.local.videoTrack}
+              camOff={selfCamOff}
+              micMuted={!state.local.micOn}
+              isSelf
+            />
+            {peers.map((p) => {
+              const m = selectPeerMedia(p);
+              return (
+                <VideoTile
+                  key={p.id}
+                  peerId={p.id}
+                  name={p.displayName}
+                  track={m.videoTrack}
+                  camOff={m.camOff}
+                  micMuted={m.micMuted}
+                  isSelf={false}
+                  onFirstFrame={() => session.markRemoteFrame()}
+                />
+              );
+            })}
+          </VideoGrid>
+        </section>
+        {panel === 'chat' ? (
+          <ChatPanel messages={state.chat} onSend={(t) => session.sendChat(t)} onClose={() => setPanel('none')} />
+        ) : null}
+        {panel === 'participants' ? <ParticipantsPanel rows={rows} onClose={() => setPanel('none')} /> : null}
+      </div>
+      <div className="audio-sinks" hidden>
+        {peers.flatMap((p) =>
+          selectPeerMedia(p).audioTracks.map((t) => <AudioSink key={t.id} track={t} peerId={p.id} />),
+        )}
+      </div>
+      {toast ? (
+        <div className="toast" role="status" data-testid="toast">
+          {toast}
+        </div>
+      ) : null}
+      <ControlBar
+        roomId={roomId}
+        micOn={state.local.micOn}
+        camOn={state.local.camOn}
+        micAvailable={state.local.micAvailable}
+        camAvailable={state.local.camAvailable}
+        chatOpen={panel === 'chat'}
+        participantsOpen={panel === 'participants'}
+        unreadChat={unread}
+        participantCount={peers.length + 1}
+        onToggleMic={() => void session.setMicEnabled(!state.local.micOn)}
+        onToggleCam={() => void session.setCamEnabled(!state.local.camOn)}
+        onCopyLink={copyLink}
+        onToggleChat={() => setPanel(panel === 'chat' ? 'none' : 'chat')}
+        onToggleParticipants={() => setPanel(panel === 'participants' ? 'none' : 'participants')}
+        onLeave={onLeave}
+      />
+    </div>
+  );
+}
+
+async function copyText(text: string): Promise<void> {
+  if (navigator.clipboard?.writeText) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return;
+    } catch {
+      // Fall through: no permission (e.g. an insecure origin).
+    }
+  }
+  const ta = document.createElement('textarea');
+  ta.value = text;
+  ta.setAttribute('readonly', '');
+  ta.style.position = 'fixed';
+  ta.style.opacity = '0';
+  document.body.appendChild(ta);
+  ta.select();
+  const ok = document.execCommand('copy');
+  ta.remove();
+  if (!ok) throw new Error('copy failed');
+}

@@ -1,0 +1,63 @@
+import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react';
+import type { ChatMessage } from '../call/callState';
+import { MAX_CHAT_LENGTH } from '../signaling/protocol';
+import { SendIcon } from './icons';
+import { SidePanel } from './SidePanel';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+export function ChatPanel(props: {
+  messages: readonly ChatMessage[];
+  onSend: (text: string) => Promise<boolean>;
+  onClose: () => void;
+}): ReactElement {
+  const [draft, setDraft] = useState('');
+  const [sending, setSending] = useState(false);
+  const listRef = useRef<HTMLOListElement>(null);
+
+  useEffect(() => {
+    const el = listRef.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [props.messages.length]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (draft.trim() === '' || sending) return;
+    setSending(true);
+    const ok = await props.onSend(draft);
+    setSending(false);
+    if (ok) setDraft('');
+  };
+
+  return (
+    <SidePanel title="In-call messages" testId="chat-panel" onClose={props.onClose}>
+      <ol className="chat-list" ref={listRef}>
+        {props.messages.length === 0 ? (
+          <li className="chat-empty">Messages can only be seen by people in the call and are gone when the call ends.</li>
+        ) : null}
+        {props.messages.map((m) => (
+          <li key={`${m.peerId}:${m.id}`} className={`chat-msg${m.fromSelf ? ' self' : ''}`} data-testid="chat-message" data-peer-id={m.peerId}>
+            <div className="chat-meta">
+              <span className="chat-sender" data-testid="chat-sender">{m.fromSelf ? 'You' : m.displayName}</span>
+              <time dateTime={new Date(m.timestamp).toISOString()}>{timeFormat.format(m.timestamp)}</time>
+            </div>
+            <p className="chat-text" data-testid="chat-text">{m.text}</p>
+          </li>
+        ))}
+      </ol>
+      <form className="chat-form" onSubmit={submit}>
+        <input
+          data-testid="chat-input"
+          value={draft}
+          maxLength={MAX_CHAT_LENGTH}
+          placeholder="Send a message to everyone"
+          aria-label="Message"
+          onChange={(e) => setDraft(e.target.value)}
+        />
+        <button type="submit" className="icon-btn" data-testid="chat-send" title="Send" disabled={draft.trim() === '' || sending}>
+          <SendIcon />
+        </button>
+      </form>
+    </SidePanel>
+  );
+}

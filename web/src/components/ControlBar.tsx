@@ -1,0 +1,86 @@
+import type { ReactElement } from 'react';
+import { CamIcon, CamOffIcon, ChatIcon, HangupIcon, LinkIcon, MicIcon, MicOffIcon, PeopleIcon } from './icons';
+
+export interface ControlBarProps {
+  roomId: string;
+  micOn: boolean;
+  camOn: boolean;
+  micAvailable: boolean;
+  camAvailable: boolean;
+  chatOpen: boolean;
+  participantsOpen: boolean;
+  unreadChat: number;
+  participantCount: number;
+  onToggleMic: () => void;
+  onToggleCam: () => void;
+  onCopyLink: () => void;
+  onToggleChat: () => void;
+  onToggleParticipants: () => void;
+  onLeave: () => void;
+}
+
+export function ControlBar(p: ControlBarProps): ReactElement {
+  return (
+    <footer className="controls">
+      <div className="controls-left">
+        <span className="room-code" title="Room code">{p.roomId}</span>
+      </div>
+      <div className="controls-center">
+        <button
+          type="button"
+          className={`round-btn${p.micOn ? '' : ' off'}`}
+          data-testid="mic-button"
+          aria-pressed={p.micOn}
+          disabled={!p.micAvailable}
+          title={p.micAvailable ? (p.micOn ? 'Turn off microphone' : 'Turn on microphone') : 'No microphone'}
+          onClick={p.onToggleMic}
+        >
+          {p.micOn ? <MicIcon /> : <MicOffIcon />}
+        </button>
+        <button
+          type="button"
+          className={`round-btn${p.camOn ? '' : ' off'}`}
+          data-testid="cam-button"
+          aria-pressed={p.camOn}
+          disabled={!p.camAvailable}
+          title={p.camAvailable ? (p.camOn ? 'Turn off camera' : 'Turn on camera') : 'No camera'}
+          onClick={p.onToggleCam}
+        >
+          {p.camOn ? <CamIcon /> : <CamOffIcon />}
+        </button>
+        <button type="button" className="round-btn" data-testid="copy-link-button" title="Copy meeting link" onClick={p.onCopyLink}>
+          <LinkIcon />
+        </button>
+        <button type="button" className="pill-btn leave" data-testid="leave-button" title="Leave call" onClick={p.onLeave}>
+          <HangupIcon />
+        </button>
+      </div>
+      <div className="controls-right">
+        <button
+          type="button"
+          className={`icon-btn${p.participantsOpen ? ' active' : ''}`}
+          data-testid="participants-toggle"
+          aria-pressed={p.participantsOpen}
+          title="Participants"
+          onClick={p.onToggleParticipants}
+        >
+          <PeopleIcon />
+          <span className="count-badge" data-testid="participant-count">{p.participantCount}</span>
+        </button>
+        <button
+          type="button"
+          className={`icon-btn${p.chatOpen ? ' active' : ''}`}
+          data-testid="chat-toggle"
+          aria-pressed={p.chatOpen}
+          title="Chat"
+          onClick={p.onToggleChat}
+        >
+          <ChatIcon />
+          {p.unreadChat > 0 && !p.chatOpen ? (
+            <span className="unread-badge" data-testid="chat-unread">{p.unreadChat > 99 ? '99+' : p.unreadChat}</span>
+          ) : null}
+        </button>
+      </div>
+    </footer>
+  );
+}

@@ -1,0 +1,42 @@
+import type { ReactElement } from 'react';
+import { initials } from '../call/callState';
+import { CamIcon, CamOffIcon, MicIcon, MicOffIcon } from './icons';
+import { SidePanel } from './SidePanel';
+
+export interface ParticipantRow {
+  peerId: string;
+  name: string;
+  isSelf: boolean;
+  micMuted: boolean;
+  camOff: boolean;
+}
+
+export function ParticipantsPanel({ rows, onClose }: { rows: ParticipantRow[]; onClose: () => void }): ReactElement {
+  return (
+    <SidePanel title={`People (${rows.length})`} testId="participants-panel" onClose={onClose}>
+      <ul className="people-list">
+        {rows.map((r) => (
+          <li
+            key={r.peerId}
+            className="person"
+            data-testid="participant"
+            data-peer-id={r.peerId}
+            data-self={r.isSelf ? 'true' : 'false'}
+            data-mic-muted={r.micMuted ? 'true' : 'false'}
+            data-cam-off={r.camOff ? 'true' : 'false'}
+          >
+            <span className="avatar small">{initials(r.name)}</span>
+            <span className="person-name">
+              {r.name}
+              {r.isSelf ? <span className="you"> (You)</span> : null}
+            </span>
+            <span className="person-state">
+              {r.micMuted ? <MicOffIcon title="Microphone off" /> : <MicIcon />}
+              {r.camOff ? <CamOffIcon title="Camera off" /> : <CamIcon />}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </SidePanel>
+  );
+}

@@ -1,0 +1,106 @@
+// An in-memory stand-in for the jbcalling server's signaling, speaking docs/protocol.md,
+// for CallSession tests. Media objects come from mediasoup-client's fake parameters.
+import { testFakeParameters } from 'mediasoup-client';
+import { FakeWebSocket } from './FakeWebSocket';
+import type { PeerInfo, ProducerInfo } from '../signaling/protocol';
+
+type Handler = (data: Record<string, unknown>) => unknown;
+
+export interface RecordedRequest {
+  method: string;
+  data: Record<string, unknown>;
+}
+
+export class FakeSfu {
+  socket: FakeWebSocket | undefined;
+  readonly log: RecordedRequest[] = [];
+  /** Peers already in the room when we join. */
+  existingPeers: PeerInfo[] = [];
+  /** Producers whose consume answers producerPaused: true. */
+  readonly pausedProducers = new Set<string>();
+  /** Override or fail individual methods. */
+  readonly overrides = new Map<string, Handler>();
+  /** Methods that get no response at all. */
+  readonly silent = new Set<string>();
+  /** When set, consume responses carry this mid (like mediasoup); otherwise none. */
+  consumerMid: ((n: number) => string) | undefined;
+  private consumeCount = 0;
+  private nextId = 1;
+  private readonly producerKinds = new Map<string, 'audio' | 'video'>();
+
+  createSocket = (url: string): FakeWebSocket => {
+    const ws = new FakeWebSocket(url);
+    this.socket = ws;
+    ws.onSend = (frame) => this.onFrame(frame);
+    queueMicrotask(() => ws.serverOpen());
+    return ws;
+  };
+
+  notify(method: string, data: unknown): void {
+    this.socket!.serverSend({ notification: true, method, data });
+  }
+
+  /** Registers a producer id so consume knows its kind. */
+  knowProducer(p: ProducerInfo): void {
+    this.producerKinds.set(p.id, p.kind);
+  }
+
+  methods(): string[] {
+    return this.log.map((r) => r.method);
+  }
+
+  private onFrame(frame: string): void {
+    const req = JSON.parse(frame) as { id: number; method: string; data: Record<string, unknown> };
+    this.log.push({ method: req.method, data: req.data });
+    if (this.silent.has(req.method)) return;
+    // Answer asynchronously, like a network would.
+    setTimeout(() => {
+      try {
+        const data = this.handle(req.method, req.data);
+        this.socket?.serverSend({ response: true, id: req.id, ok: true, data });
+      } catch (err) {
+        const e = err as { code?: string; message?: string };
+        this.socket?.serverSend({
+          response: true,
+          id: req.id,
+          ok: false,
+          error: { code: e.code ?? 'internal', message: e.message ?? 'error' },
+        });
+      }
+    }, 0);
+  }
+
+  private handle(method: string, data: Record<string, unknown>): unknown {
+    const o = this.overrides.get(method);
+    if (o) return o(data);
+    switch (method) {
+      case 'getRouterRtpCapabilities':
+        return { rtpCapabilities: testFakeParameters.generateRouterRtpCapabilities() };
+      case 'join':
+        for (const p of this.existingPeers) p.producers.forEach((pr) => this.knowProducer(pr));
+        return { peerId: 'self-peer', roomId: data.roomId, peers: this.existingPeers, iceServers: [] };
+      case 'createWebRtcTransport': {
+        const t = testFakeParameters.generateTransportRemoteParameters();
+        return { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters };
+      }
+      case 'produce':
+        return { id: `prod-${this.nextId++}` };
+      case 'consume': {
+        const producerId = String(data.producerId);
+        const kind = this.producerKinds.get(producerId);
+        if (!kind) throw Object.assign(new Error(`no producer ${producerId}`), { code: 'not_found' });
+        const p = testFakeParameters.generateConsumerRemoteParameters({
+          id: `cons-${this.nextId++}`,
+          codecMimeType: kind === 'audio' ? 'audio/opus' : 'video/VP8',
+        });
+        const n = this.consumeCount++;
+        const rtpParameters = this.consumerMid ? { ...p.rtpParameters, mid: this.consumerMid(n) } : { ...p.rtpParameters, mid: undefined };
+        return { id: p.id, producerId, kind: p.kind, rtpParameters, producerPaused: this.pausedProducers.has(producerId) };
+      }
+      case 'chat':
+        return { id: `chat-${this.nextId++}`, timestamp: 1_700_000_000_000 };
+      default:
+        return {};
+    }
+  }
+}
