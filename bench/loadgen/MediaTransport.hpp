@@ -1,0 +1,64 @@
+#pragma once
+
+#include <array>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "dtls/DtlsTransport.hpp"
+#include "srtp/SrtpSession.hpp"
+
+namespace jb::bench {
+
+// The client half of a WebRTC transport, without a browser: ICE as the controlling agent (it nominates
+// with USE-CANDIDATE), DTLS as client, SRTP — built from the project's own STUN, DTLS and SRTP code.
+class MediaTransport final : private dtls::DtlsTransport::Listener {
+ public:
+  using RtpHandler = std::function<void(const uint8_t* data, size_t length)>;
+
+  MediaTransport(boost::asio::io_context& io, std::shared_ptr<const dtls::Certificate> certificate);
+  ~MediaTransport() override;
+
+  // Starts ICE and DTLS towards the server's transport (the createWebRtcTransport response).
+  void start(const nlohmann::json& serverParameters, std::function<void(bool ok)> onConnected);
+  // The dtlsParameters to send in connectWebRtcTransport.
+  nlohmann::json localDtlsParameters() const;
+
+  void sendRtp(std::vector<uint8_t>& packet);  // plaintext in, encrypted in place and sent
+  void onRtp(RtpHandler handler) { rtpHandler_ = std::move(handler); }
+  bool connected() const { return srtpOut_ != nullptr; }
+  void close();
+
+ private:
+  void sendBindingRequest();
+  void receive();
+  void handleDatagram(uint8_t* data, size_t length);
+  void armDtlsTimer();
+  void onDtlsSend(std::span<const uint8_t> datagram) override;
+  void onDtlsConnected(const dtls::SrtpKeyMaterial& keys) override;
+  void onDtlsFailed(const std::string& reason) override;
+  void onDtlsClosed() override {}
+
+  boost::asio::io_context& io_;
+  std::shared_ptr<const dtls::Certificate> certificate_;
+  boost::asio::ip::udp::socket socket_;
+  boost::asio::ip::udp::endpoint server_;
+  boost::asio::steady_timer iceTimer_;
+  boost::asio::steady_timer dtlsTimer_;
+  std::string remoteUfrag_, remotePassword_, localUfrag_;
+  std::vector<dtls::Fingerprint> remoteFingerprints_;
+  std::unique_ptr<dtls::DtlsTransport> dtls_;
+  std::unique_ptr<srtp::SrtpSession> srtpIn_, srtpOut_;
+  std::function<void(bool)> onConnected_;
+  RtpHandler rtpHandler_;
+  std::array<uint8_t, 2048> buffer_{};
+  bool iceConnected_ = false;
+  bool closed_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace jb::bench

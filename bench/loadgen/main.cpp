@@ -1,0 +1,84 @@
+// jb-loadgen: many headless publishers and subscribers against a JB Calling server, with its own report.
+#include <CLI/CLI.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <iostream>
+
+#include "LoadScenario.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"jb-loadgen: load a JB Calling server with headless publishers and subscribers"};
+  jb::bench::ScenarioOptions options;
+  int duration = 10, warmup = 2;
+  unsigned videoKbps = 500;
+  int serverPid = 0;
+  bool json = false;
+  bool assertFlow = false;
+  app.add_option("--host", options.host, "Server address (loopback only)")->capture_default_str();
+  app.add_option("--port", options.port, "Server HTTP/WebSocket port")->capture_default_str();
+  app.add_option("--rooms", options.rooms, "Rooms")->capture_default_str()->check(CLI::Range(1u, 1000u));
+  app.add_option("--publishers", options.publishers,
+                 "Publishers per room (they also subscribe to each other)")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 50u));
+  app.add_option("--subscribers", options.subscribers, "Receive-only peers per room")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 1000u));
+  app.add_option("--duration", duration, "Measured seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  app.add_option("--warmup", warmup, "Seconds of traffic before measuring")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 60));
+  app.add_option("--video-kbps", videoKbps, "Video bitrate per publisher")
+      ->capture_default_str()
+      ->check(CLI::Range(50u, 20000u));
+  app.add_flag(
+      "--no-audio", [&](int64_t) { options.audio = false; }, "Publish video only");
+  app.add_flag(
+      "--no-video", [&](int64_t) { options.video = false; }, "Publish audio only");
+  app.add_option("--server-pid", serverPid,
+                 "PID of the server, to report its CPU per forwarded packet and RSS");
+  app.add_flag("--json", json, "Print the report as JSON");
+  app.add_flag("--assert-flow", assertFlow,
+               "Exit 3 unless packets flowed to every receiver with zero loss (CI smoke)");
+  CLI11_PARSE(app, argc, argv);
+
+  // Never point load at someone else's machine.
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(options.host, ec);
+  if (ec || !address.is_loopback()) {
+    std::cerr << "jb-loadgen: --host must be a loopback address (127.0.0.0/8 or ::1), got '" << options.host
+              << "'\n";
+    return 2;
+  }
+  if (options.publishers == 0) {
+    std::cerr << "jb-loadgen: a room needs at least one publisher\n";
+    return 2;
+  }
+  if (options.publishers < 2 && options.subscribers == 0) {
+    std::cerr << "jb-loadgen: nobody would receive anything: use --publishers >= 2 or --subscribers >= 1\n";
+    return 2;
+  }
+  if (!options.audio && !options.video) {
+    std::cerr << "jb-loadgen: --no-audio and --no-video together leave nothing to send\n";
+    return 2;
+  }
+  options.duration = std::chrono::seconds(duration);
+  options.warmup = std::chrono::seconds(warmup);
+  options.videoBitrateBps = videoKbps * 1000;
+  if (serverPid > 0) options.serverPid = serverPid;
+
+  try {
+    auto report = jb::bench::runScenario(options);
+    std::cout << (json ? report.dump(2) + "\n" : jb::bench::formatReport(report));
+    if (assertFlow &&
+        (report["packetsReceived"].get<uint64_t>() == 0 || report["lossPercent"].get<double>() > 0)) {
+      std::cerr << "jb-loadgen: --assert-flow failed: packets must flow with zero loss\n";
+      return 3;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "jb-loadgen: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
