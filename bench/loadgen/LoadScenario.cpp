@@ -11,14 +11,12 @@
 #include <memory>
 #include <vector>
 
-#include "MediaTransport.hpp"
+#include "JanusSetup.hpp"
+#include "JbCallingSetup.hpp"
+#include "LoadPeer.hpp"
 #include "ProcessSampler.hpp"
-#include "ReceiverStats.hpp"
-#include "SignalingConnection.hpp"
-#include "SyntheticStream.hpp"
 #include "common/Random.hpp"
 #include "dtls/Certificate.hpp"
-#include "rtp/RtpPacket.hpp"
 
 namespace jb::bench {
 
@@ -30,128 +28,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct PublishedTrack {
-  std::string producerId;
-  std::string kind;
-};
-
-struct Peer {
-  std::string name;
-  std::string roomId;
-  bool publisher = false;
-  std::unique_ptr<SignalingConnection> signaling;
-  std::unique_ptr<MediaTransport> sendTransport;
-  std::unique_ptr<MediaTransport> recvTransport;
-  std::string sendTransportId;
-  std::string recvTransportId;
-  std::vector<std::unique_ptr<SyntheticStream>> streams;
-  std::vector<PublishedTrack> published;
-  std::map<uint32_t, uint32_t> clockRateBySsrc;
-  ReceiverStats stats;
-};
-
-awaitable<void> sleepFor(std::chrono::milliseconds d) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  timer.expires_after(d);
-  co_await timer.async_wait(use_awaitable);
-}
-
-// Creates a transport on the server and brings ICE + DTLS up on our side.
-awaitable<std::pair<std::string, std::unique_ptr<MediaTransport>>> openTransport(
-    Peer& peer, asio::io_context& io, const std::shared_ptr<const dtls::Certificate>& certificate,
-    std::string direction) {
-  json createBody = {{"direction", direction}};
-  json params = co_await peer.signaling->request("createWebRtcTransport", std::move(createBody));
-  auto transport = std::make_unique<MediaTransport>(io, certificate);
-  std::string id = params["id"];
-  json connectBody = {{"transportId", id}, {"dtlsParameters", transport->localDtlsParameters()}};
-  co_await peer.signaling->request("connectWebRtcTransport", std::move(connectBody));
-  bool done = false, ok = false;
-  transport->start(params, [&](bool success) {
-    done = true;
-    ok = success;
-  });
-  for (int i = 0; i < 1000 && !done; ++i) co_await sleepFor(10ms);
-  if (!ok) throw std::runtime_error(peer.name + ": " + direction + " transport did not connect (ICE/DTLS)");
-  co_return std::make_pair(id, std::move(transport));
-}
-
-json produceParameters(bool video, uint32_t ssrc, const std::string& cname) {
-  json codec =
-      video ? json{{"mimeType", "video/VP8"}, {"payloadType", 96}, {"clockRate", 90000}}
-            : json{{"mimeType", "audio/opus"}, {"payloadType", 111}, {"clockRate", 48000}, {"channels", 2}};
-  codec["parameters"] = json::object();
-  codec["rtcpFeedback"] = json::array();
-  return {{"mid", video ? "1" : "0"},
-          {"codecs", json::array({codec})},
-          {"headerExtensions", json::array()},
-          {"encodings", json::array({{{"ssrc", ssrc}}})},
-          {"rtcp", {{"cname", cname}, {"reducedSize", true}}}};
-}
-
-awaitable<void> setUpPeer(Peer& peer, asio::io_context& io, const ScenarioOptions& options,
-                          const std::shared_ptr<const dtls::Certificate>& certificate) {
-  peer.signaling = std::make_unique<SignalingConnection>(io.get_executor());
-  co_await peer.signaling->connect(options.host, options.port);
-  json capsResponse = co_await peer.signaling->request("getRouterRtpCapabilities", json::object());
-  json joinBody = {{"roomId", peer.roomId},
-                   {"displayName", peer.name},
-                   {"rtpCapabilities", capsResponse["rtpCapabilities"]}};
-  co_await peer.signaling->request("join", std::move(joinBody));
-  auto [recvId, recv] = co_await openTransport(peer, io, certificate, "recv");
-  peer.recvTransportId = recvId;
-  peer.recvTransport = std::move(recv);
-  Peer* self = &peer;
-  peer.recvTransport->onRtp([self](const uint8_t* data, size_t length) {
-    auto packet = rtp::RtpPacket::parse(std::span<uint8_t>(const_cast<uint8_t*>(data), length));
-    if (!packet) return;
-    auto payload = packet->payload();
-    PayloadStamp stamp{};
-    if (!readPayloadStamp(payload.data(), payload.size(), stamp)) return;
-    auto rate = self->clockRateBySsrc.find(packet->ssrc());
-    self->stats.record(packet->ssrc(), stamp.sequence, stamp.sentAtNs, steadyNowNs(), packet->timestamp(),
-                       rate == self->clockRateBySsrc.end() ? 90000 : rate->second);
-  });
-  if (!peer.publisher) co_return;
-
-  auto [sendId, send] = co_await openTransport(peer, io, certificate, "send");
-  peer.sendTransportId = sendId;
-  peer.sendTransport = std::move(send);
-  const std::string cname = common::randomToken(8);
-  for (int v = 0; v < 2; ++v) {
-    const bool video = v == 1;
-    if ((video && !options.video) || (!video && !options.audio)) continue;
-    uint32_t ssrc = common::randomUint32() | 1;
-    SyntheticStream::Config config;
-    config.video = video;
-    config.ssrc = ssrc;
-    config.payloadType = video ? 96 : 111;
-    config.bitrateBps = options.videoBitrateBps;
-    json produceBody = {{"transportId", peer.sendTransportId},
-                        {"kind", video ? "video" : "audio"},
-                        {"rtpParameters", produceParameters(video, ssrc, cname)},
-                        {"appData", {{"source", video ? "webcam" : "mic"}}}};
-    json produced = co_await peer.signaling->request("produce", std::move(produceBody));
-    peer.published.push_back({produced["id"], video ? "video" : "audio"});
-    peer.streams.push_back(std::make_unique<SyntheticStream>(config));
-  }
-}
-
-awaitable<void> consumeRoom(Peer& peer, const std::vector<Peer*>& roomPeers) {
-  for (Peer* other : roomPeers) {
-    if (other == &peer) continue;
-    for (const PublishedTrack& track : other->published) {
-      json consumeBody = {{"transportId", peer.recvTransportId}, {"producerId", track.producerId}};
-      json consumer = co_await peer.signaling->request("consume", std::move(consumeBody));
-      uint32_t ssrc = consumer["rtpParameters"]["encodings"][0]["ssrc"];
-      peer.clockRateBySsrc[ssrc] = consumer["rtpParameters"]["codecs"][0]["clockRate"];
-      json resumeBody = {{"consumerId", consumer["id"]}};
-      co_await peer.signaling->request("resumeConsumer", std::move(resumeBody));
-    }
-  }
-}
-
-awaitable<void> sendLoop(std::vector<std::unique_ptr<Peer>>& peers, const bool& stop) {
+asio::awaitable<void> sendLoop(std::vector<std::unique_ptr<LoadPeer>>& peers, const bool& stop) {
   std::vector<std::vector<uint8_t>> due;
   while (!stop) {
     auto now = SyntheticStream::Clock::now();
@@ -166,22 +43,52 @@ awaitable<void> sendLoop(std::vector<std::unique_ptr<Peer>>& peers, const bool& 
   }
 }
 
+// Joins, publishes and subscribes every peer on the chosen server.
+asio::awaitable<void> setUp(const ScenarioOptions& options, SetupContext& context,
+                            std::vector<std::vector<LoadPeer*>>& rooms, std::unique_ptr<JanusClient>& janus,
+                            const std::string& runId) {
+  if (options.target == ScenarioOptions::Target::JbCalling) {
+    for (size_t r = 0; r < rooms.size(); ++r)
+      for (LoadPeer* peer : rooms[r])
+        co_await joinJbCalling(*peer, "load-" + runId + "-" + std::to_string(r), options.host, options.port,
+                               context);
+    for (auto& members : rooms)
+      for (LoadPeer* peer : members) co_await consumeJbCalling(*peer, members);
+    co_return;
+  }
+  janus = std::make_unique<JanusClient>(
+      context.io.get_executor(), asio::ip::tcp::endpoint(asio::ip::make_address(options.host), options.port));
+  co_await janus->createSession();
+  asio::co_spawn(context.io, janus->pollEvents(), asio::detached);
+  for (auto& members : rooms) {
+    const uint64_t room = co_await createJanusRoom(*janus);
+    for (LoadPeer* peer : members)
+      if (peer->publisher) co_await publishJanus(*peer, *janus, room, context);
+    for (LoadPeer* peer : members) co_await subscribeJanus(*peer, *janus, room, members, context);
+  }
+}
+
 }  // namespace
 
 json runScenario(const ScenarioOptions& options) {
   asio::io_context io{1};
-  auto certificate = dtls::Certificate::generate();
-  std::vector<std::unique_ptr<Peer>> peers;
-  std::map<std::string, std::vector<Peer*>> rooms;
+  SetupContext context{io,
+                       dtls::Certificate::generate(),
+                       asio::ip::make_address(options.bindAddress),
+                       options.videoBitrateBps,
+                       options.audio,
+                       options.video};
+  std::vector<std::unique_ptr<LoadPeer>> peers;
+  std::vector<std::vector<LoadPeer*>> rooms(options.rooms);
+  std::unique_ptr<JanusClient> janus;
   const std::string runId = common::randomToken(6);
   for (unsigned r = 0; r < options.rooms; ++r) {
-    const std::string roomId = "load-" + runId + "-" + std::to_string(r);
     for (unsigned i = 0; i < options.publishers + options.subscribers; ++i) {
-      auto peer = std::make_unique<Peer>();
-      peer->roomId = roomId;
+      auto peer = std::make_unique<LoadPeer>();
+      peer->room = r;
       peer->publisher = i < options.publishers;
       peer->name = fmt::format("{}{}-r{}", peer->publisher ? "pub" : "sub", i, r);
-      rooms[roomId].push_back(peer.get());
+      rooms[r].push_back(peer.get());
       peers.push_back(std::move(peer));
     }
   }
@@ -194,12 +101,11 @@ json runScenario(const ScenarioOptions& options) {
       [&]() -> awaitable<void> {
         try {
           const auto setupStart = std::chrono::steady_clock::now();
-          for (auto& peer : peers) co_await setUpPeer(*peer, io, options, certificate);
-          for (auto& [roomId, members] : rooms)
-            for (Peer* peer : members) co_await consumeRoom(*peer, members);
+          co_await setUp(options, context, rooms, janus, runId);
           const double setupSeconds =
               std::chrono::duration<double>(std::chrono::steady_clock::now() - setupStart).count();
-          for (auto& peer : peers) asio::co_spawn(io, peer->signaling->drain(), asio::detached);
+          for (auto& peer : peers)
+            if (peer->signaling) asio::co_spawn(io, peer->signaling->drain(), asio::detached);
           asio::co_spawn(io, sendLoop(peers, stopSending), asio::detached);
 
           co_await sleepFor(std::chrono::duration_cast<std::chrono::milliseconds>(options.warmup));
@@ -235,7 +141,8 @@ json runScenario(const ScenarioOptions& options) {
           }
           const double seconds = static_cast<double>(options.duration.count());
           report = {{"scenario",
-                     {{"rooms", options.rooms},
+                     {{"target", options.target == ScenarioOptions::Target::Janus ? "janus" : "jbcalling"},
+                      {"rooms", options.rooms},
                       {"publishersPerRoom", options.publishers},
                       {"subscribersPerRoom", options.subscribers},
                       {"durationSeconds", options.duration.count()},
@@ -268,9 +175,10 @@ json runScenario(const ScenarioOptions& options) {
           error = e.what();
         }
         stopSending = true;
+        if (janus) janus->stop();
         for (auto& peer : peers) {
           if (peer->sendTransport) peer->sendTransport->close();
-          if (peer->recvTransport) peer->recvTransport->close();
+          for (auto& t : peer->recvTransports) t->close();
           if (peer->signaling) peer->signaling->close();
         }
         io.stop();
@@ -284,6 +192,7 @@ json runScenario(const ScenarioOptions& options) {
 std::string formatReport(const json& r) {
   std::string out;
   const json& s = r["scenario"];
+  out += fmt::format("target: {}\n", s["target"].get<std::string>());
   out += fmt::format("scenario: {} room(s) x ({} publishers + {} subscribers), {} s, video {} kbps\n",
                      s["rooms"].get<int>(), s["publishersPerRoom"].get<int>(),
                      s["subscribersPerRoom"].get<int>(), s["durationSeconds"].get<int>(),

@@ -9,8 +9,11 @@
 namespace jb::bench {
 
 struct ScenarioOptions {
-  std::string host = "127.0.0.1";
+  enum class Target { JbCalling, Janus };
+  Target target = Target::JbCalling;
+  std::string host = "127.0.0.1";  // the server (JB Calling signaling, or Janus's HTTP API)
   uint16_t port = 8080;
+  std::string bindAddress = "127.0.0.1";  // where our media sockets bind (and what Janus is told)
   unsigned rooms = 1;
   unsigned publishers = 2;   // per room; each also receives every other publisher, like a call
   unsigned subscribers = 0;  // per room; receive only

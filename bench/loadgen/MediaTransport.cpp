@@ -11,12 +11,14 @@ namespace asio = boost::asio;
 using udp = asio::ip::udp;
 using nlohmann::json;
 
-MediaTransport::MediaTransport(asio::io_context& io, std::shared_ptr<const dtls::Certificate> certificate)
+MediaTransport::MediaTransport(asio::io_context& io, std::shared_ptr<const dtls::Certificate> certificate,
+                               const asio::ip::address& bindAddress)
     : io_(io), certificate_(std::move(certificate)), socket_(io), iceTimer_(io), dtlsTimer_(io) {
-  socket_.open(udp::v4());
-  socket_.bind(udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  socket_.open(bindAddress.is_v4() ? udp::v4() : udp::v6());
+  socket_.bind(udp::endpoint(bindAddress, 0));
   socket_.set_option(asio::socket_base::receive_buffer_size(2 * 1024 * 1024));
   localUfrag_ = common::randomToken(8);
+  localPassword_ = common::randomToken(24);
 }
 
 MediaTransport::~MediaTransport() {
@@ -39,16 +41,20 @@ json MediaTransport::localDtlsParameters() const {
            json::array({{{"algorithm", "sha-256"}, {"value", certificate_->fingerprintSha256()}}})}};
 }
 
-void MediaTransport::start(const json& p, std::function<void(bool)> onConnected) {
+void MediaTransport::start(Remote remote, std::function<void(bool)> onConnected) {
   onConnected_ = std::move(onConnected);
-  remoteUfrag_ = p["iceParameters"]["usernameFragment"];
-  remotePassword_ = p["iceParameters"]["password"];
-  const json& candidate = p["iceCandidates"][0];
-  server_ = udp::endpoint(asio::ip::make_address(candidate["ip"].get<std::string>()),
-                          candidate["port"].get<uint16_t>());
-  for (const json& fp : p["dtlsParameters"]["fingerprints"])
-    remoteFingerprints_.push_back({fp["algorithm"], fp["value"]});
+  remoteUfrag_ = std::move(remote.usernameFragment);
+  remotePassword_ = std::move(remote.password);
+  remoteFingerprints_ = std::move(remote.fingerprints);
+  server_ = remote.endpoint;
+  localDtlsRole_ = remote.localDtlsRole;
   receive();
+  if (localDtlsRole_ == dtls::DtlsTransport::Role::Server) {
+    // As DTLS server we wait for the peer's ClientHello, which may arrive as soon as our first check does.
+    dtls_ = std::make_unique<dtls::DtlsTransport>(certificate_,
+                                                  static_cast<dtls::DtlsTransport::Listener&>(*this));
+    dtls_->start(dtls::DtlsTransport::Role::Server, remoteFingerprints_);
+  }
   sendBindingRequest();
 }
 
@@ -72,13 +78,14 @@ void MediaTransport::sendBindingRequest() {
 }
 
 void MediaTransport::receive() {
-  socket_.async_receive(asio::buffer(buffer_),
-                        [this, alive = std::weak_ptr<bool>(alive_)](boost::system::error_code ec, size_t n) {
-                          auto guard = alive.lock();
-                          if (ec || !guard || !*guard) return;
-                          handleDatagram(buffer_.data(), n);
-                          receive();
-                        });
+  socket_.async_receive_from(
+      asio::buffer(buffer_), from_,
+      [this, alive = std::weak_ptr<bool>(alive_)](boost::system::error_code ec, size_t n) {
+        auto guard = alive.lock();
+        if (ec || !guard || !*guard) return;
+        handleDatagram(buffer_.data(), n);
+        receive();
+      });
 }
 
 void MediaTransport::handleDatagram(uint8_t* data, size_t length) {
@@ -86,13 +93,28 @@ void MediaTransport::handleDatagram(uint8_t* data, size_t length) {
   const uint8_t first = data[0];
   if (first <= 3) {
     auto message = ice::StunMessage::parse({data, length});
-    if (!message || message->messageClass() != ice::StunMessage::Class::SuccessResponse) return;
-    if (message->checkMessageIntegrity(remotePassword_) != ice::StunMessage::IntegrityResult::Ok) return;
+    spdlog::debug("[loadgen] STUN {} bytes from {}:{} class {}", length, from_.address().to_string(),
+                  from_.port(), message ? static_cast<int>(message->messageClass()) : -1);
+    if (!message) return;
+    if (message->messageClass() == ice::StunMessage::Class::Request) {
+      answerBindingRequest(*message);
+      return;
+    }
+    if (message->messageClass() == ice::StunMessage::Class::ErrorResponse)
+      spdlog::debug("[loadgen] binding error {} {}", message->errorCode().value_or(0),
+                    message->errorReason());
+    if (message->messageClass() != ice::StunMessage::Class::SuccessResponse) return;
+    if (message->checkMessageIntegrity(remotePassword_) != ice::StunMessage::IntegrityResult::Ok) {
+      spdlog::debug("[loadgen] binding response failed MESSAGE-INTEGRITY (key {})", remotePassword_);
+      return;
+    }
     if (!iceConnected_) {
       iceConnected_ = true;
-      dtls_ = std::make_unique<dtls::DtlsTransport>(certificate_,
-                                                    static_cast<dtls::DtlsTransport::Listener&>(*this));
-      dtls_->start(dtls::DtlsTransport::Role::Client, remoteFingerprints_);
+      if (!dtls_) {  // client role: our ClientHello goes once the path is proven
+        dtls_ = std::make_unique<dtls::DtlsTransport>(certificate_,
+                                                      static_cast<dtls::DtlsTransport::Listener&>(*this));
+        dtls_->start(dtls::DtlsTransport::Role::Client, remoteFingerprints_);
+      }
       armDtlsTimer();
     }
   } else if (first >= 20 && first <= 63) {
@@ -106,6 +128,17 @@ void MediaTransport::handleDatagram(uint8_t* data, size_t length) {
     auto plain = srtpIn_->unprotectRtp(data, length);
     if (plain && rtpHandler_) rtpHandler_(data, *plain);
   }
+}
+
+void MediaTransport::answerBindingRequest(const ice::StunMessage& request) {
+  // A full agent also answers its peer's checks (RFC 8445 §7.3); libnice, even in lite mode (Janus),
+  // waits for its own check to succeed before it starts DTLS.
+  if (request.checkMessageIntegrity(localPassword_) != ice::StunMessage::IntegrityResult::Ok) return;
+  auto response = ice::StunMessage::makeSuccessResponse(request);
+  response.setXorMappedAddress(from_);
+  auto bytes = response.serialize(localPassword_, true);
+  boost::system::error_code ec;
+  socket_.send_to(asio::buffer(bytes), from_, 0, ec);
 }
 
 void MediaTransport::sendRtp(std::vector<uint8_t>& packet) {

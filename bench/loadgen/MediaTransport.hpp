@@ -10,6 +10,7 @@
 #include <string>
 
 #include "dtls/DtlsTransport.hpp"
+#include "ice/StunMessage.hpp"
 #include "srtp/SrtpSession.hpp"
 
 namespace jb::bench {
@@ -20,11 +21,24 @@ class MediaTransport final : private dtls::DtlsTransport::Listener {
  public:
   using RtpHandler = std::function<void(const uint8_t* data, size_t length)>;
 
-  MediaTransport(boost::asio::io_context& io, std::shared_ptr<const dtls::Certificate> certificate);
+  // What we know of the server's side of the transport, from signaling (ours) or SDP (Janus).
+  struct Remote {
+    std::string usernameFragment;
+    std::string password;
+    std::vector<dtls::Fingerprint> fingerprints;
+    boost::asio::ip::udp::endpoint endpoint;
+    dtls::DtlsTransport::Role localDtlsRole = dtls::DtlsTransport::Role::Client;
+  };
+
+  MediaTransport(boost::asio::io_context& io, std::shared_ptr<const dtls::Certificate> certificate,
+                 const boost::asio::ip::address& bindAddress);
   ~MediaTransport() override;
 
-  // Starts ICE and DTLS towards the server's transport (the createWebRtcTransport response).
-  void start(const nlohmann::json& serverParameters, std::function<void(bool ok)> onConnected);
+  // Starts ICE (we are the controlling agent: both servers are ICE-lite) and DTLS.
+  void start(Remote remote, std::function<void(bool ok)> onConnected);
+  const std::string& localUsernameFragment() const { return localUfrag_; }
+  const std::string& localPassword() const { return localPassword_; }
+  boost::asio::ip::udp::endpoint localEndpoint() const { return socket_.local_endpoint(); }
   // The dtlsParameters to send in connectWebRtcTransport.
   nlohmann::json localDtlsParameters() const;
 
@@ -35,6 +49,7 @@ class MediaTransport final : private dtls::DtlsTransport::Listener {
 
  private:
   void sendBindingRequest();
+  void answerBindingRequest(const ice::StunMessage& request);
   void receive();
   void handleDatagram(uint8_t* data, size_t length);
   void armDtlsTimer();
@@ -47,10 +62,12 @@ class MediaTransport final : private dtls::DtlsTransport::Listener {
   std::shared_ptr<const dtls::Certificate> certificate_;
   boost::asio::ip::udp::socket socket_;
   boost::asio::ip::udp::endpoint server_;
+  boost::asio::ip::udp::endpoint from_;
   boost::asio::steady_timer iceTimer_;
   boost::asio::steady_timer dtlsTimer_;
-  std::string remoteUfrag_, remotePassword_, localUfrag_;
+  std::string remoteUfrag_, remotePassword_, localUfrag_, localPassword_;
   std::vector<dtls::Fingerprint> remoteFingerprints_;
+  dtls::DtlsTransport::Role localDtlsRole_ = dtls::DtlsTransport::Role::Client;
   std::unique_ptr<dtls::DtlsTransport> dtls_;
   std::unique_ptr<srtp::SrtpSession> srtpIn_, srtpOut_;
   std::function<void(bool)> onConnected_;

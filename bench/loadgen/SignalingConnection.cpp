@@ -3,7 +3,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket.hpp>
-#include <utility>  // before asio: Boost 1.74's awaitable.hpp uses std::exchange without it
 
 namespace jb::bench {
 

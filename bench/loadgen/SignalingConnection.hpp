@@ -6,7 +6,6 @@
 #include <boost/beast/websocket/stream.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <utility>  // Boost 1.74 awaitable.hpp needs std::exchange declared first
 
 namespace jb::bench {
 

@@ -1,9 +1,30 @@
 // jb-loadgen: many headless publishers and subscribers against a JB Calling server, with its own report.
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <filesystem>
 #include <iostream>
 
 #include "LoadScenario.hpp"
+
+namespace {
+// True when this process runs inside a named network namespace (`ip netns add` + `ip netns exec`): then
+// every address it can reach exists only inside that namespace. Named namespaces are bind-mounted
+// under /run/netns, so ours is one of them when the inodes match.
+bool inPrivateNetworkNamespace() {
+  struct stat self {};
+  if (stat("/proc/self/ns/net", &self) != 0) return false;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/run/netns", ec)) {
+    struct stat named {};
+    if (stat(entry.path().c_str(), &named) == 0 && named.st_ino == self.st_ino && named.st_dev == self.st_dev)
+      return true;
+  }
+  return false;
+}
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"jb-loadgen: load a JB Calling server with headless publishers and subscribers"};
@@ -13,8 +34,17 @@ int main(int argc, char** argv) {
   int serverPid = 0;
   bool json = false;
   bool assertFlow = false;
-  app.add_option("--host", options.host, "Server address (loopback only)")->capture_default_str();
-  app.add_option("--port", options.port, "Server HTTP/WebSocket port")->capture_default_str();
+  std::string target = "jbcalling";
+  app.add_option("--target", target,
+                 "Server kind: jbcalling (its signaling port) or janus (its HTTP API port)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"jbcalling", "janus"}));
+  app.add_option("--host", options.host,
+                 "Server address: loopback, or any inside a private network namespace")
+      ->capture_default_str();
+  app.add_option("--port", options.port, "Server port (JB Calling HTTP/WebSocket, or Janus HTTP 8088)")
+      ->capture_default_str();
+  app.add_option("--bind", options.bindAddress, "Local address for media sockets")->capture_default_str();
   app.add_option("--rooms", options.rooms, "Rooms")->capture_default_str()->check(CLI::Range(1u, 1000u));
   app.add_option("--publishers", options.publishers,
                  "Publishers per room (they also subscribe to each other)")
@@ -42,15 +72,22 @@ int main(int argc, char** argv) {
   app.add_flag("--assert-flow", assertFlow,
                "Exit 3 unless packets flowed to every receiver with zero loss (CI smoke)");
   CLI11_PARSE(app, argc, argv);
+  if (std::getenv("JB_LOADGEN_DEBUG")) spdlog::set_level(spdlog::level::debug);
 
-  // Never point load at someone else's machine.
-  boost::system::error_code ec;
-  auto address = boost::asio::ip::make_address(options.host, ec);
-  if (ec || !address.is_loopback()) {
-    std::cerr << "jb-loadgen: --host must be a loopback address (127.0.0.0/8 or ::1), got '" << options.host
-              << "'\n";
+  // Never point load at someone else's machine: loopback, or a namespace whose addresses exist only here.
+  boost::system::error_code hostError, bindError;
+  auto address = boost::asio::ip::make_address(options.host, hostError);
+  auto bind = boost::asio::ip::make_address(options.bindAddress, bindError);
+  const bool contained = inPrivateNetworkNamespace();
+  if (hostError || bindError || (!contained && (!address.is_loopback() || !bind.is_loopback()))) {
+    std::cerr
+        << "jb-loadgen: --host and --bind must be loopback addresses (127.0.0.0/8 or ::1) unless run inside "
+           "a private network namespace (ip netns exec); got '"
+        << options.host << "' / '" << options.bindAddress << "'\n";
     return 2;
   }
+  options.target = target == "janus" ? jb::bench::ScenarioOptions::Target::Janus
+                                     : jb::bench::ScenarioOptions::Target::JbCalling;
   if (options.publishers == 0) {
     std::cerr << "jb-loadgen: a room needs at least one publisher\n";
     return 2;
