@@ -2,15 +2,21 @@
 // inputs and mutations of valid seeds through LLVMFuzzerTestOneInput so every ctest run smoke-tests
 // the parsers. Usage:
 //   fuzz_<name>                       run the built-in smoke campaign
-//   fuzz_<name> FILE...               replay files (e.g. crash-* written by libFuzzer)
+//   fuzz_<name> PATH...               replay files, or every file in a directory (e.g. crash-* written
+//                                     by libFuzzer, tests/fuzz/regressions/<name>)
+//   fuzz_<name> --smoke PATH...       replay (a missing PATH counts as empty), then run the smoke
+//                                     campaign: ctest fuzz_smoke_<name> passes its regressions directory
 //   fuzz_<name> --dump-seeds DIR      write the seeds as a starting corpus for libFuzzer
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "FuzzSeeds.hpp"
@@ -97,8 +103,16 @@ std::vector<uint8_t> mutate(std::vector<uint8_t> in, const std::vector<std::vect
   return in;
 }
 
+#ifndef JB_FUZZ_SEEDS
+#error "compile with -DJB_FUZZ_SEEDS=<the target's seed function in FuzzSeeds.hpp>"
+#endif
+
+jb::fuzz::Seeds targetSeeds() {
+  return jb::fuzz::JB_FUZZ_SEEDS();
+}
+
 int dumpSeeds(const std::string& dir) {
-  const auto seeds = jb::fuzz::seeds();
+  const auto seeds = targetSeeds();
   for (size_t i = 0; i < seeds.size(); ++i) {
     std::ofstream out(dir + "/seed_" + std::to_string(i), std::ios::binary);
     out.write(reinterpret_cast<const char*>(seeds[i].data()), static_cast<std::streamsize>(seeds[i].size()));
@@ -108,25 +122,37 @@ int dumpSeeds(const std::string& dir) {
   return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  if (argc == 3 && std::strcmp(argv[1], "--dump-seeds") == 0) return dumpSeeds(argv[2]);
-  if (argc > 1) {
-    for (int i = 1; i < argc; ++i) {
-      std::ifstream in(argv[i], std::ios::binary);
-      if (!in) {
-        std::fprintf(stderr, "cannot read %s\n", argv[i]);
-        return 1;
-      }
-      run(std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {}));
-    }
-    std::printf("replayed %d files\n", argc - 1);
-    return 0;
+// Replays one file, or every regular file under a directory in name order. Returns the count, -1 on error.
+int replay(const std::filesystem::path& path, bool missingIsEmpty) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    if (missingIsEmpty) return 0;
+    std::fprintf(stderr, "no such file or directory: %s\n", path.c_str());
+    return -1;
   }
+  std::vector<fs::path> files;
+  if (fs::is_directory(path, ec)) {
+    for (const auto& entry : fs::recursive_directory_iterator(path, ec))
+      if (entry.is_regular_file()) files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+  } else {
+    files.push_back(path);
+  }
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "cannot read %s\n", file.c_str());
+      return -1;
+    }
+    run(std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {}));
+  }
+  return static_cast<int>(files.size());
+}
 
+int smokeCampaign() {
   Rng rng(0x4a42'43616c6c);  // fixed: the campaign is identical on every run
-  const auto seeds = jb::fuzz::seeds();
+  const auto seeds = targetSeeds();
   size_t executed = 0;
   for (const auto& seed : seeds) {
     run(seed);
@@ -138,4 +164,21 @@ int main(int argc, char** argv) {
   }
   std::printf("executed %zu inputs (%zu seeds) without a crash\n", executed, seeds.size());
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 3 && std::strcmp(argv[1], "--dump-seeds") == 0) return dumpSeeds(argv[2]);
+  int first = 1;
+  const bool smoke = argc == 1 || std::strcmp(argv[1], "--smoke") == 0;
+  if (argc > 1 && std::strcmp(argv[1], "--smoke") == 0) first = 2;
+  int replayed = 0;
+  for (int i = first; i < argc; ++i) {
+    const int n = replay(argv[i], smoke);
+    if (n < 0) return 1;
+    replayed += n;
+  }
+  if (argc > first) std::printf("replayed %d files\n", replayed);
+  return smoke ? smokeCampaign() : 0;
 }

@@ -1,13 +1,21 @@
 #pragma once
 
-// Valid inputs for a fuzz target, used by the replay driver (FuzzReplayMain.cpp) as mutation
-// starting points and dumped with --dump-seeds as an initial libFuzzer corpus.
+// Valid inputs for the fuzz targets, used by the replay driver (FuzzReplayMain.cpp) as mutation
+// starting points and dumped with --dump-seeds as the initial libFuzzer corpus (./jb fuzz).
+// Each target's driver is compiled with JB_FUZZ_SEEDS naming its function (tests/fuzz/CMakeLists.txt).
 
 #include <cstdint>
 #include <vector>
 
 namespace jb::fuzz {
 
-std::vector<std::vector<uint8_t>> seeds();
+using Seeds = std::vector<std::vector<uint8_t>>;
+
+Seeds stunSeeds();        // StunSeeds.cpp
+Seeds rtpSeeds();         // RtpSeeds.cpp
+Seeds rtcpSeeds();        // RtcpSeeds.cpp
+Seeds demuxSeeds();       // DemuxSeeds.cpp: all of the above plus DTLS records
+Seeds signalingSeeds();   // SignalingSeeds.cpp: one valid request per method
+Seeds tcpFramingSeeds();  // TcpFramingSeeds.cpp: framed ICE-TCP streams
 
 }  // namespace jb::fuzz

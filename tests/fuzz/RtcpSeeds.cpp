@@ -3,7 +3,7 @@
 
 namespace jb::fuzz {
 
-std::vector<std::vector<uint8_t>> seeds() {
+Seeds rtcpSeeds() {
   using namespace rtp::rtcp;
   const ReportBlock block{.ssrc = 2,
                           .fractionLost = 16,

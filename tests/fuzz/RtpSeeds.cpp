@@ -2,7 +2,7 @@
 
 namespace jb::fuzz {
 
-std::vector<std::vector<uint8_t>> seeds() {
+Seeds rtpSeeds() {
   return {
       // V=2, X=1, CC=1, PT 96, one-byte extensions (ids 1, 3), VP8 key frame payload.
       {0x91, 0x60, 0x12, 0x34, 0x00, 0x00, 0x10, 0x00, 0x11, 0x22, 0x33, 0x44, 0x00, 0x00,

@@ -6,7 +6,7 @@
 
 namespace jb::fuzz {
 
-std::vector<std::vector<uint8_t>> seeds() {
+Seeds stunSeeds() {
   namespace tv = ice::testvectors;
   using ice::StunMessage;
   std::vector<std::vector<uint8_t>> out{{tv::kRequest.begin(), tv::kRequest.end()},
