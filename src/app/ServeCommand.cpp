@@ -1,12 +1,16 @@
 #include "app/ServeCommand.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <chrono>
+#include <functional>
 #include <thread>
 
+#include "app/Secrets.hpp"
 #include "dtls/Certificate.hpp"
 #include "sfu/Worker.hpp"
 #include "signaling/HttpServer.hpp"
@@ -19,6 +23,12 @@ namespace asio = boost::asio;
 int runServe(const ServeOptions& options) {
   spdlog::set_level(spdlog::level::from_str(options.logLevel));
   const auto startedAt = std::chrono::steady_clock::now();
+
+  // Before anything starts: a weak or unreadable secret must stop the server, not open the rooms.
+  auto access = std::make_shared<signaling::AccessPolicy>();
+  if (auto secret = loadTokenSecret(options.tokenSecretFile))
+    access = std::make_shared<signaling::AccessPolicy>(
+        std::make_shared<signaling::JoinTokenKey>(std::move(*secret)));
 
   std::string announced = options.announcedAddress;
   if (announced.empty())
@@ -39,20 +49,36 @@ int runServe(const ServeOptions& options) {
     wo.listenAddress = rtcListen;
     wo.announcedAddress = announced;
     wo.port = options.rtcPort ? static_cast<uint16_t>(options.rtcPort + i) : 0;
+    wo.peerLimits = options.peerLimits;
+    wo.iceConsentTimeout = options.iceConsentTimeout;
     workers.push_back(std::make_unique<sfu::Worker>(i, wo, certificate));
     workerPointers.push_back(workers.back().get());
   }
   for (auto& w : workers) w->start();
 
   // Destroyed in reverse: sessions still queued in `io` leave their rooms while `directory` exists.
-  signaling::RoomDirectory directory(workerPointers);
+  signaling::RoomDirectory directory(workerPointers, options.limits);
   asio::io_context io{1};
+  directory.listenToWorkers(io.get_executor());  // e.g. ICE consent expiry ends the peer's session
   signaling::HttpServer::Options ho;
   ho.listenAddress = options.listenAddress;
   ho.port = options.port;
   ho.webRoot = options.webRoot;
   ho.tlsCertificateFile = options.tlsCertificateFile;
   ho.tlsKeyFile = options.tlsKeyFile;
+  ho.access = access;
+  ho.allowedOrigins = options.allowedOrigins;
+  if (options.tlsMode == "self-signed") {
+    std::vector<std::string> hosts{"localhost", "127.0.0.1", "::1"};
+    for (const std::string& extra : {announced, options.listenAddress})
+      if (extra != "0.0.0.0" && extra != "::" && std::find(hosts.begin(), hosts.end(), extra) == hosts.end())
+        hosts.push_back(extra);
+    ho.tlsIdentity = signaling::makeSelfSignedTlsIdentity(hosts);
+    spdlog::info("self-signed TLS certificate for {} (SHA-256 {}); browsers will ask to trust it",
+                 fmt::join(hosts, ", "), signaling::tlsFingerprintSha256(*ho.tlsIdentity));
+  } else if (!options.tlsMode.empty()) {
+    throw std::invalid_argument("--tls: only 'self-signed' is supported (or use --tls-cert/--tls-key)");
+  }
   signaling::HttpServer http(io, ho, directory, [&] {
     auto uptime =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - startedAt);
@@ -63,17 +89,31 @@ int runServe(const ServeOptions& options) {
                           {"peers", directory.peerCount()},
                           {"workers", directory.workerCount()}};
   });
+  // /ready lists the token secret only when rooms need tokens; loading it already failed hard if unusable.
+  if (access->requiresToken())
+    http.readiness().add("tokenSecret", [access] { return access->requiresToken(); });
   http.start();
 
   const std::string host = options.listenAddress == "0.0.0.0" ? "localhost" : options.listenAddress;
-  spdlog::info("JB Calling {} listening on {}://{}:{} ({} media workers, announcing {})", JB_VERSION,
-               http.tls() ? "https" : "http", host, http.port(), workerCount, announced);
+  spdlog::info("JB Calling {} listening on {}://{}:{} ({} media workers, announcing {}; rooms {})",
+               JB_VERSION, http.tls() ? "https" : "http", host, http.port(), workerCount, announced,
+               access->requiresToken() ? "need a join token" : "are open");
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int signal) {
     spdlog::info("signal {}: shutting down", signal);
     io.stop();
   });
+  // SIGHUP: re-read --tls-cert/--tls-key, e.g. after a certificate renewal.
+  asio::signal_set hangup(io, SIGHUP);
+  std::function<void()> awaitHangup = [&] {
+    hangup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      http.reloadTls();
+      awaitHangup();
+    });
+  };
+  awaitHangup();
   io.run();
   for (auto& w : workers) w->stop();
   return 0;

@@ -1,6 +1,11 @@
 #pragma once
 
+#include <chrono>
 #include <string>
+#include <vector>
+
+#include "sfu/PeerLimits.hpp"
+#include "signaling/Limits.hpp"
 
 namespace jb::app {
 
@@ -14,10 +19,18 @@ struct ServeOptions {
   std::string webRoot = "web/dist";
   std::string tlsCertificateFile;
   std::string tlsKeyFile;
+  std::string tlsMode;          // "self-signed": an in-memory certificate for LAN testing
+  std::string tokenSecretFile;  // else $JB_TOKEN_SECRET; neither: rooms are open
   std::string logLevel = "info";
+  // Limits, Origin checks and ICE consent (app/LimitOptions.cpp, docs/protocol.md "Limits").
+  signaling::SignalingLimits limits;
+  sfu::PeerLimits peerLimits;
+  std::vector<std::string> allowedOrigins;
+  std::chrono::seconds iceConsentTimeout{30};
 };
 
-// Runs every role in this process (the embedded default) until SIGINT/SIGTERM. Returns the exit code.
+// Runs every role in this process (the embedded default) until SIGINT/SIGTERM; SIGHUP reloads the TLS
+// certificate files. Returns the exit code.
 int runServe(const ServeOptions& options);
 
 }  // namespace jb::app

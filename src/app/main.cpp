@@ -2,7 +2,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/LimitOptions.hpp"
 #include "app/ServeCommand.hpp"
+#include "app/TokenCommand.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"JB Calling: multi-party video calls with live translation"};
@@ -30,12 +32,38 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   serveCommand->add_option("--tls-key", serve.tlsKeyFile, "PEM private key for --tls-cert")
       ->check(CLI::ExistingFile);
+  serveCommand
+      ->add_option(
+          "--tls", serve.tlsMode,
+          "self-signed: HTTPS/WSS with a generated certificate for LAN testing (logs its fingerprint)")
+      ->check(CLI::IsMember({"self-signed"}))
+      ->excludes("--tls-cert");
+  serveCommand->add_option("--token-secret-file", serve.tokenSecretFile,
+                           "File holding the join token secret (>= 32 bytes); else $JB_TOKEN_SECRET. "
+                           "With a secret, every room needs a token from `jbcalling token`");
   serveCommand->add_option("--log-level", serve.logLevel, "trace|debug|info|warn|error")
       ->capture_default_str();
+  jb::app::addLimitOptions(*serveCommand, serve);
+
+  jb::app::TokenOptions token;
+  CLI::App* tokenCommand =
+      app.add_subcommand("token", "Mint a signed join token (and a room URL) with the server's secret");
+  tokenCommand->add_option("--room", token.roomId, "Room id")->required();
+  tokenCommand->add_option("--user", token.userId, "User id (the token's subject)")->required();
+  tokenCommand->add_option("--name", token.displayName, "Display name; overrides what the joiner types");
+  tokenCommand->add_option("--ttl", token.ttl, "Lifetime: 90s, 15m, 1h, 7d")->capture_default_str();
+  tokenCommand->add_flag("!--no-publish", token.publish, "May not send audio/video");
+  tokenCommand->add_flag("!--no-subscribe", token.subscribe, "May not receive audio/video");
+  tokenCommand->add_flag("!--no-chat", token.chat, "May not send chat messages");
+  tokenCommand->add_option("--url-base", token.urlBase, "Server address for the printed URL")
+      ->capture_default_str();
+  tokenCommand->add_option("--token-secret-file", token.tokenSecretFile,
+                           "File holding the secret; else $JB_TOKEN_SECRET (as serve)");
 
   CLI11_PARSE(app, argc, argv);
   try {
     if (serveCommand->parsed()) return jb::app::runServe(serve);
+    if (tokenCommand->parsed()) return jb::app::runToken(token);
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());
     return 1;

@@ -2,8 +2,11 @@
 
 namespace jb::ice {
 
-IceLiteServer::IceLiteServer(std::string localUsernameFragment, std::string localPassword)
-    : localUfrag_(std::move(localUsernameFragment)), localPassword_(std::move(localPassword)) {}
+IceLiteServer::IceLiteServer(std::string localUsernameFragment, std::string localPassword,
+                             Clock::duration consentTimeout)
+    : localUfrag_(std::move(localUsernameFragment)),
+      localPassword_(std::move(localPassword)),
+      consentTimeout_(consentTimeout) {}
 
 IceLiteServer::Outcome IceLiteServer::handleRequest(const StunMessage& request, const Endpoint& from,
                                                     Clock::time_point now) {
@@ -53,7 +56,7 @@ IceLiteServer::Outcome IceLiteServer::handleRequest(const StunMessage& request, 
 }
 
 bool IceLiteServer::checkConsent(Clock::time_point now) {
-  if (state_ == State::Connected && now - lastConsent_ > kConsentTimeout) {
+  if (state_ == State::Connected && now - lastConsent_ > consentTimeout_) {
     state_ = State::Disconnected;
     return true;
   }

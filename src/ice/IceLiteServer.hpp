@@ -21,7 +21,8 @@ class IceLiteServer {
   // RFC 7675 §5.1: consent expires 30 s after the last authenticated check.
   static constexpr auto kConsentTimeout = std::chrono::seconds(30);
 
-  IceLiteServer(std::string localUsernameFragment, std::string localPassword);
+  IceLiteServer(std::string localUsernameFragment, std::string localPassword,
+                Clock::duration consentTimeout = kConsentTimeout);
 
   const std::string& usernameFragment() const { return localUfrag_; }
   const std::string& password() const { return localPassword_; }
@@ -36,6 +37,7 @@ class IceLiteServer {
 
   // Moves to Disconnected when consent has expired. Returns true if the state changed.
   bool checkConsent(Clock::time_point now);
+  Clock::duration consentTimeout() const { return consentTimeout_; }
 
   // New ICE credentials for an ICE restart (RFC 8445 §9); the selected tuple is kept until checks move it.
   void restart(std::string usernameFragment, std::string password);
@@ -49,6 +51,7 @@ class IceLiteServer {
   State state_ = State::New;
   std::optional<Endpoint> selectedTuple_;
   Clock::time_point lastConsent_{};
+  Clock::duration consentTimeout_;
 };
 
 }  // namespace jb::ice

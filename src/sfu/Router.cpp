@@ -13,12 +13,20 @@ using common::RequestError;
 using nlohmann::json;
 
 Router::Router(std::string roomId, TransportHost& host, PeerLimits limits)
-    : roomId_(std::move(roomId)), host_(host), limits_(limits) {}
+    : roomId_(std::move(roomId)), host_(host), limits_(limits) {
+  bump(host_.counters().routers);
+}
 
 Router::~Router() {
   // Consumers and producers point at us as their listener; drop indexes, then the owners.
   consumersByProducer_.clear();
   transports_.clear();
+  bump(host_.counters().routers, -1);
+}
+
+void Router::rejectOverLimit(PeerLimitKind kind) {
+  bump(host_.counters().limitRejections[static_cast<size_t>(kind)]);
+  throw RequestError("limit_exceeded", "too many " + std::string(toString(kind)));
 }
 
 std::string Router::newId() {
@@ -58,9 +66,9 @@ Consumer& Router::ownedConsumer(const std::string& peerId, const std::string& co
 
 json Router::createWebRtcTransport(const std::string& peerId) {
   if (countOwned(peerId, [](const WebRtcTransport&) -> size_t { return 1; }) >= limits_.transports)
-    throw RequestError("limit_exceeded", "too many transports");
+    rejectOverLimit(PeerLimitKind::Transports);
   std::string id = newId();
-  auto transport = std::make_unique<WebRtcTransport>(id, peerId, host_);
+  auto transport = std::make_unique<WebRtcTransport>(id, roomId_, peerId, host_);
   json params = transport->localParameters();
   transports_[id] = std::move(transport);
   return params;
@@ -76,7 +84,7 @@ Router::ProducerInfo Router::produce(const std::string& peerId, const std::strin
                                      const std::string& source) {
   WebRtcTransport& transport = ownedTransport(peerId, transportId);
   if (countOwned(peerId, [](const WebRtcTransport& t) { return t.producers().size(); }) >= limits_.producers)
-    throw RequestError("limit_exceeded", "too many producers");
+    rejectOverLimit(PeerLimitKind::Producers);
   RtpParameters rtpParameters = parseRtpParameters(rtpParametersJson);
   const RtpCodec& codec = primaryMediaCodec(rtpParameters);
   if ((kind == MediaKind::Audio) != codec.mimeType.starts_with("audio/") || !matchRouterCodec(codec))
@@ -131,7 +139,7 @@ json Router::consume(const std::string& peerId, const std::string& transportId, 
   Producer& producer = *it->second;
   if (producer.peerId() == peerId) throw RequestError("invalid_request", "cannot consume your own producer");
   if (countOwned(peerId, [](const WebRtcTransport& t) { return t.consumers().size(); }) >= limits_.consumers)
-    throw RequestError("limit_exceeded", "too many consumers");
+    rejectOverLimit(PeerLimitKind::Consumers);
 
   // SSRCs are per transport; a random one almost never collides, and if it does we draw again.
   uint32_t ssrc;
@@ -188,6 +196,17 @@ Router::CloseReport Router::closePeer(const std::string& peerId) {
   // The peer's own consumers died with it; only other peers need consumerClosed.
   std::erase_if(report.consumers, [&](const ClosedConsumer& c) { return c.peerId == peerId; });
   return report;
+}
+
+std::vector<Router::ExpiredConsent> Router::checkConsent(std::chrono::steady_clock::time_point now) {
+  std::vector<ExpiredConsent> expired;
+  for (const auto& [id, transport] : transports_) {
+    if (!transport->checkConsent(now)) continue;
+    bool listed = std::any_of(expired.begin(), expired.end(),
+                              [&t = transport](const ExpiredConsent& e) { return e.peerId == t->peerId(); });
+    if (!listed) expired.push_back({transport->peerId(), id});
+  }
+  return expired;
 }
 
 void Router::onProducerRtp(Producer& producer, const rtp::RtpPacket& packet) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -8,18 +9,12 @@
 #include <vector>
 
 #include "sfu/Consumer.hpp"
+#include "sfu/PeerLimits.hpp"
 #include "sfu/Producer.hpp"
 #include "sfu/TransportHost.hpp"
 #include "sfu/WebRtcTransport.hpp"
 
 namespace jb::sfu {
-
-// Per-peer object limits (docs/protocol.md): one client cannot exhaust a worker.
-struct PeerLimits {
-  size_t transports = 4;
-  size_t producers = 8;
-  size_t consumers = 200;
-};
 
 // The media side of one room on one worker. Every call names the acting peer, and any id that peer
 // does not own is "not_found": ownership is checked here, where the objects live.
@@ -45,9 +40,15 @@ class Router final : private Producer::Listener, private Consumer::Listener {
     std::string source;
     bool paused;
   };
+  struct ExpiredConsent {
+    std::string peerId;
+    std::string transportId;  // the first of the peer's transports found without consent
+  };
 
   Router(std::string roomId, TransportHost& host, PeerLimits limits = {});
   ~Router() override;
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
 
   const std::string& roomId() const { return roomId_; }
 
@@ -62,6 +63,9 @@ class Router final : private Producer::Listener, private Consumer::Listener {
                          const std::string& producerId, const nlohmann::json& rtpCapabilities);
   void setConsumerPaused(const std::string& peerId, const std::string& consumerId, bool paused);
   CloseReport closePeer(const std::string& peerId);
+  // Lets every transport check its ICE consent (RFC 7675); lists each peer with at least one transport
+  // whose consent just expired, once. The caller decides what to close.
+  std::vector<ExpiredConsent> checkConsent(std::chrono::steady_clock::time_point now);
 
   size_t transportCount() const { return transports_.size(); }
   size_t producerCount() const { return producers_.size(); }
@@ -76,6 +80,7 @@ class Router final : private Producer::Listener, private Consumer::Listener {
   Producer& ownedProducer(const std::string& peerId, const std::string& producerId);
   Consumer& ownedConsumer(const std::string& peerId, const std::string& consumerId);
   size_t countOwned(const std::string& peerId, size_t (*counter)(const WebRtcTransport&)) const;
+  [[noreturn]] void rejectOverLimit(PeerLimitKind kind);
   void closeProducerInternal(Producer& producer, CloseReport& report);
   std::string newId();
 

@@ -61,17 +61,19 @@ json buildCapabilities() {
   return {{"codecs", codecs}, {"headerExtensions", exts}};
 }
 
-std::string paramString(const json& params, const char* key) {
+// The parameter as text, or `fallback` when it is absent or empty.
+std::string paramString(const json& params, const char* key, const char* fallback) {
   auto it = params.find(key);
-  if (it == params.end()) return {};
-  return it->is_string() ? it->get<std::string>() : it->dump();
+  std::string value;
+  if (it != params.end()) value = it->is_string() ? it->get<std::string>() : it->dump();
+  return value.empty() ? std::string(fallback) : value;
 }
 
 // RFC 6184 §8.1: profile_idc + profile-iop decide compatibility; the level may differ.
 bool sameH264Profile(const json& a, const json& b) {
-  std::string pa = paramString(a, "profile-level-id"), pb = paramString(b, "profile-level-id");
-  if (pa.empty()) pa = "42001f";  // RFC 6184 default: constrained baseline-compatible
-  if (pb.empty()) pb = "42001f";
+  // RFC 6184 default: constrained baseline-compatible.
+  const std::string pa = paramString(a, "profile-level-id", "42001f");
+  const std::string pb = paramString(b, "profile-level-id", "42001f");
   auto profile = [](const std::string& p) {
     // Constrained Baseline may be written 42e0xx or 42c0xx / 4240xx; treat 42 with constraint bit set alike.
     if (p.size() < 4) return p;
@@ -79,9 +81,8 @@ bool sameH264Profile(const json& a, const json& b) {
     if (idc == "42") return std::string("cb");
     return idc + iop;
   };
-  std::string ma = paramString(a, "packetization-mode"), mb = paramString(b, "packetization-mode");
-  if (ma.empty()) ma = "0";
-  if (mb.empty()) mb = "0";
+  const std::string ma = paramString(a, "packetization-mode", "0");
+  const std::string mb = paramString(b, "packetization-mode", "0");
   return profile(pa) == profile(pb) && ma == mb;
 }
 

@@ -86,7 +86,9 @@ RtpParameters parseRtpParameters(const json& j) {
     if (auto it = c.find("parameters"); it != c.end() && it->is_object()) codec.parameters = *it;
     if (auto it = c.find("rtcpFeedback"); it != c.end() && it->is_array()) {
       for (const json& fb : *it) {
-        if (!fb.is_object() || !fb.contains("type") || !fb["type"].is_string()) continue;
+        if (!fb.is_object() || !fb.contains("type") || !fb["type"].is_string() ||
+            (fb.contains("parameter") && !fb["parameter"].is_string()))
+          continue;
         codec.rtcpFeedback.push_back({fb["type"].get<std::string>(), fb.value("parameter", std::string())});
       }
     }

@@ -2,11 +2,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <chrono>
 #include <memory>
 #include <span>
 #include <string>
 
 #include "dtls/Certificate.hpp"
+#include "sfu/WorkerCounters.hpp"
 
 namespace jb::sfu {
 
@@ -23,6 +25,10 @@ class TransportHost {
   virtual const std::shared_ptr<const dtls::Certificate>& certificate() const = 0;
   virtual const std::string& announcedAddress() const = 0;
   virtual uint16_t port() const = 0;
+  // RFC 7675 §5.1: how long a connected transport may go without an authenticated check.
+  virtual std::chrono::steady_clock::duration iceConsentTimeout() const = 0;
+  // The worker's counters; the media objects bump them (they run on the worker thread).
+  virtual WorkerCounters& counters() = 0;
 
   virtual void registerUsernameFragment(const std::string& ufrag, WebRtcTransport& transport) = 0;
   virtual void registerTuple(const Endpoint& remote, WebRtcTransport& transport) = 0;

@@ -6,6 +6,7 @@
 #include "common/RequestError.hpp"
 #include "rtp/Demux.hpp"
 #include "rtp/RtpPacket.hpp"
+#include "rtp/rtcp/CommonHeader.hpp"
 
 namespace jb::sfu {
 
@@ -18,15 +19,18 @@ constexpr uint32_t kHostPriority = (126u << 24) | (65535u << 8) | (256u - 1u);
 constexpr size_t kRtcpBufferSize = 1500 + 256;
 }  // namespace
 
-WebRtcTransport::WebRtcTransport(std::string id, std::string peerId, TransportHost& host)
+WebRtcTransport::WebRtcTransport(std::string id, std::string roomId, std::string peerId, TransportHost& host)
     : id_(std::move(id)),
       peerId_(std::move(peerId)),
+      logContext_("room=" + roomId + " peer=" + peerId_ + " transport=" + id_),
       host_(host),
+      counters_(host.counters()),
       // RFC 8445 §5.3: ufrag >= 24 bits, password >= 128 bits of randomness.
-      ice_(common::randomToken(16), common::randomToken(32)),
+      ice_(common::randomToken(16), common::randomToken(32), host.iceConsentTimeout()),
       dtlsTimer_(host.ioContext()),
       rtcpBuffer_(kRtcpBufferSize) {
   host_.registerUsernameFragment(ice_.usernameFragment(), *this);
+  bump(counters_.transports);
 }
 
 WebRtcTransport::~WebRtcTransport() {
@@ -34,6 +38,14 @@ WebRtcTransport::~WebRtcTransport() {
   dtlsTimer_.cancel();
   if (dtls_ && dtls_->state() == dtls::DtlsTransport::State::Connected) dtls_->close();
   host_.unregisterTransport(*this);
+  bump(counters_.transports, -1);
+  bump(counters_.producers, -static_cast<int64_t>(producers_.size()));
+  bump(counters_.consumers, -static_cast<int64_t>(consumers_.size()));
+}
+
+void WebRtcTransport::drop(DropReason reason) {
+  ++dropped_;
+  countDrop(counters_, reason);
 }
 
 json WebRtcTransport::localParameters() const {
@@ -84,6 +96,7 @@ Producer& WebRtcTransport::addProducer(std::unique_ptr<Producer> producer) {
   Producer& ref = *producer;
   producersBySsrc_[ref.mediaSsrc()] = &ref;
   producers_[ref.id()] = std::move(producer);
+  bump(counters_.producers);
   return ref;
 }
 
@@ -93,6 +106,7 @@ std::unique_ptr<Producer> WebRtcTransport::removeProducer(const std::string& pro
   auto producer = std::move(it->second);
   producers_.erase(it);
   producersBySsrc_.erase(producer->mediaSsrc());
+  bump(counters_.producers, -1);
   return producer;
 }
 
@@ -100,6 +114,7 @@ Consumer& WebRtcTransport::addConsumer(std::unique_ptr<Consumer> consumer) {
   Consumer& ref = *consumer;
   consumersBySsrc_[ref.ssrc()] = &ref;
   consumers_[ref.id()] = std::move(consumer);
+  bump(counters_.consumers);
   return ref;
 }
 
@@ -109,6 +124,7 @@ std::unique_ptr<Consumer> WebRtcTransport::removeConsumer(const std::string& con
   auto consumer = std::move(it->second);
   consumers_.erase(it);
   consumersBySsrc_.erase(consumer->ssrc());
+  bump(counters_.consumers, -1);
   return consumer;
 }
 
@@ -116,18 +132,19 @@ void WebRtcTransport::receiveStun(const ice::StunMessage& message, const Endpoin
   auto outcome = ice_.handleRequest(message, from, ice::IceLiteServer::Clock::now());
   if (!outcome.response.empty()) host_.sendDatagram(from, outcome.response);
   if (!outcome.authenticated) {
-    ++dropped_;
+    drop(DropReason::StunUnauthorized);
     return;
   }
   // Only authenticated tuples may carry DTLS and SRTP to us (a spoofed source gets nowhere).
   host_.registerTuple(from, *this);
   if (outcome.selectedTupleChanged)
-    spdlog::debug("[transport {}] selected tuple {}:{}", id_, from.address().to_string(), from.port());
+    spdlog::debug("[media] {} ice selected tuple {}:{}", logContext_, from.address().to_string(),
+                  from.port());
 }
 
 void WebRtcTransport::receiveDtls(std::span<const uint8_t> datagram, const Endpoint&) {
   if (!dtls_) {
-    ++dropped_;  // DTLS before connectWebRtcTransport: the browser retransmits its ClientHello
+    drop(DropReason::DtlsNotStarted);  // the browser retransmits its ClientHello
     return;
   }
   dtls_->handleDatagram(datagram);
@@ -136,32 +153,36 @@ void WebRtcTransport::receiveDtls(std::span<const uint8_t> datagram, const Endpo
 
 void WebRtcTransport::receiveSrtp(uint8_t* data, size_t length, const Endpoint&) {
   if (!srtpIn_) {
-    ++dropped_;
+    drop(DropReason::NotConnected);
     return;
   }
   std::span<const uint8_t> view(data, length);
   if (rtp::looksLikeRtcp(view)) {
     auto plain = srtpIn_->unprotectRtcp(data, length);
     if (!plain) {
-      ++dropped_;
+      drop(DropReason::SrtpFailure);
       return;
     }
+    bump(counters_.rtcpPacketsIn);
+    bump(counters_.rtcpBytesIn, length);
     handleRtcp({data, *plain});
     return;
   }
   auto plain = srtpIn_->unprotectRtp(data, length);
   if (!plain) {
-    ++dropped_;
+    drop(DropReason::SrtpFailure);
     return;
   }
+  bump(counters_.rtpPacketsIn);
+  bump(counters_.rtpBytesIn, length);
   auto packet = rtp::RtpPacket::parse(std::span<uint8_t>(data, *plain));
   if (!packet) {
-    ++dropped_;
+    drop(DropReason::BadRtp);
     return;
   }
   auto it = producersBySsrc_.find(packet->ssrc());
   if (it == producersBySsrc_.end()) {
-    ++dropped_;  // e.g. RTX or media that arrives before `produce` has been answered
+    drop(DropReason::UnknownSsrc);  // e.g. RTX or media that arrives before `produce` has been answered
     return;
   }
   it->second->receiveRtp(*packet);
@@ -170,7 +191,7 @@ void WebRtcTransport::receiveSrtp(uint8_t* data, size_t length, const Endpoint&)
 void WebRtcTransport::handleRtcp(std::span<const uint8_t> bytes) {
   auto packets = rtp::rtcp::parseCompound(bytes);
   if (!packets) {
-    ++dropped_;
+    drop(DropReason::BadRtcp);
     return;
   }
   for (const auto& packet : *packets) {
@@ -178,22 +199,23 @@ void WebRtcTransport::handleRtcp(std::span<const uint8_t> bytes) {
       if (auto it = producersBySsrc_.find(sr->ssrc); it != producersBySsrc_.end())
         it->second->receiveSenderReport(*sr);
     } else if (const auto* pli = std::get_if<rtp::rtcp::Pli>(&packet)) {
+      bump(counters_.plisReceived);
       if (auto it = consumersBySsrc_.find(pli->mediaSsrc); it != consumersBySsrc_.end())
         it->second->receiveKeyframeRequest();
     } else if (const auto* fir = std::get_if<rtp::rtcp::Fir>(&packet)) {
+      bump(counters_.firsReceived);
       for (const auto& entry : fir->entries)
         if (auto it = consumersBySsrc_.find(entry.ssrc); it != consumersBySsrc_.end())
           it->second->receiveKeyframeRequest();
+    } else if (std::holds_alternative<rtp::rtcp::Nack>(packet)) {
+      bump(counters_.nacksReceived);  // counted; answered once the retransmission buffer exists
     }
-    // RR, SDES, BYE, NACK, REMB and transport-cc are read but not acted on yet.
+    // RR, SDES, BYE, REMB and transport-cc are read but not acted on yet.
   }
 }
 
-void WebRtcTransport::onTick(std::chrono::steady_clock::time_point now) {
-  if (ice_.checkConsent(now))
-    spdlog::info(
-        "[transport {}] ICE consent expired (peer {}): no checks for {} s", id_, peerId_,
-        std::chrono::duration_cast<std::chrono::seconds>(ice::IceLiteServer::kConsentTimeout).count());
+bool WebRtcTransport::checkConsent(std::chrono::steady_clock::time_point now) {
+  return ice_.checkConsent(now);
 }
 
 void WebRtcTransport::sendRtp(uint8_t* buffer, size_t length, size_t capacity) {
@@ -201,9 +223,11 @@ void WebRtcTransport::sendRtp(uint8_t* buffer, size_t length, size_t capacity) {
   if (!srtpOut_ || !tuple || ice_.state() != ice::IceLiteServer::State::Connected) return;
   auto protectedLength = srtpOut_->protectRtp(buffer, length, capacity);
   if (!protectedLength) {
-    ++dropped_;
+    drop(DropReason::SrtpFailure);
     return;
   }
+  bump(counters_.rtpPacketsOut);
+  bump(counters_.rtpBytesOut, *protectedLength);
   host_.sendDatagram(*tuple, {buffer, *protectedLength});
 }
 
@@ -213,9 +237,14 @@ void WebRtcTransport::sendRtcp(std::span<const uint8_t> packet) {
   std::copy(packet.begin(), packet.end(), rtcpBuffer_.begin());
   auto protectedLength = srtpOut_->protectRtcp(rtcpBuffer_.data(), packet.size(), rtcpBuffer_.size());
   if (!protectedLength) {
-    ++dropped_;
+    drop(DropReason::SrtpFailure);
     return;
   }
+  // Our own RTCP starts with the packet we wrote: PSFB (RFC 4585 §6.3) with FMT 1 is a PLI.
+  if (packet.size() >= 2 && packet[1] == rtp::rtcp::kPsfbType && (packet[0] & 0x1f) == rtp::rtcp::Pli::kFmt)
+    bump(counters_.plisSent);
+  bump(counters_.rtcpPacketsOut);
+  bump(counters_.rtcpBytesOut, *protectedLength);
   host_.sendDatagram(*tuple, {rtcpBuffer_.data(), *protectedLength});
 }
 
@@ -230,24 +259,24 @@ void WebRtcTransport::onDtlsConnected(const dtls::SrtpKeyMaterial& keys) {
     srtpOut_ = std::make_unique<srtp::SrtpSession>(keys.profile, srtp::SrtpSession::Direction::Outbound,
                                                    keys.localMasterKeyAndSalt);
   } catch (const std::exception& e) {
-    spdlog::error("[transport {}] SRTP setup failed: {}", id_, e.what());
+    spdlog::error("[media] {} srtp setup failed: {}", logContext_, e.what());
     srtpIn_.reset();
     srtpOut_.reset();
     return;
   }
-  spdlog::debug("[transport {}] DTLS connected (peer {})", id_, peerId_);
+  spdlog::debug("[media] {} dtls connected", logContext_);
   // Consumers resumed before the handshake finished may have let their keyframe go by unsent.
   for (auto& [id, consumer] : consumers_) consumer->restartFromKeyframe();
 }
 
 void WebRtcTransport::onDtlsFailed(const std::string& reason) {
-  spdlog::warn("[transport {}] DTLS failed (peer {}): {}", id_, peerId_, reason);
+  spdlog::warn("[media] {} dtls failed: {}", logContext_, reason);
   srtpIn_.reset();
   srtpOut_.reset();
 }
 
 void WebRtcTransport::onDtlsClosed() {
-  spdlog::debug("[transport {}] DTLS closed by peer", id_);
+  spdlog::debug("[media] {} dtls closed by peer", logContext_);
   srtpIn_.reset();
   srtpOut_.reset();
 }

@@ -24,7 +24,7 @@ class WebRtcTransport final : public PacketSink, private dtls::DtlsTransport::Li
  public:
   using Endpoint = TransportHost::Endpoint;
 
-  WebRtcTransport(std::string id, std::string peerId, TransportHost& host);
+  WebRtcTransport(std::string id, std::string roomId, std::string peerId, TransportHost& host);
   ~WebRtcTransport() override;
   WebRtcTransport(const WebRtcTransport&) = delete;
   WebRtcTransport& operator=(const WebRtcTransport&) = delete;
@@ -48,7 +48,8 @@ class WebRtcTransport final : public PacketSink, private dtls::DtlsTransport::Li
   void receiveStun(const ice::StunMessage& message, const Endpoint& from);
   void receiveDtls(std::span<const uint8_t> datagram, const Endpoint& from);
   void receiveSrtp(uint8_t* data, size_t length, const Endpoint& from);
-  void onTick(std::chrono::steady_clock::time_point now);
+  // True once, when ICE consent (RFC 7675) has just expired: the browser stopped answering.
+  bool checkConsent(std::chrono::steady_clock::time_point now);
 
   // PacketSink
   void sendRtp(uint8_t* buffer, size_t length, size_t capacity) override;
@@ -67,11 +68,14 @@ class WebRtcTransport final : public PacketSink, private dtls::DtlsTransport::Li
   void onDtlsClosed() override;
 
   void handleRtcp(std::span<const uint8_t> packet);
+  void drop(DropReason reason);
   void armDtlsTimer();
 
   std::string id_;
   std::string peerId_;
+  std::string logContext_;  // "room=<id> peer=<id> transport=<id>" for log lines
   TransportHost& host_;
+  WorkerCounters& counters_;
   ice::IceLiteServer ice_;
   std::unique_ptr<dtls::DtlsTransport> dtls_;
   std::unique_ptr<srtp::SrtpSession> srtpIn_;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "common/PacketKind.hpp"
 #include "ice/StunMessage.hpp"
 
@@ -11,8 +13,12 @@ namespace asio = boost::asio;
 using udp = asio::ip::udp;
 
 namespace {
-constexpr auto kTickInterval = std::chrono::seconds(1);
+// Often enough to notice consent expiry within a quarter of the timeout, at most once a second.
+std::chrono::steady_clock::duration tickInterval(std::chrono::steady_clock::duration consentTimeout) {
+  using namespace std::chrono_literals;
+  return std::clamp<std::chrono::steady_clock::duration>(consentTimeout / 4, 50ms, 1s);
 }
+}  // namespace
 
 Worker::Worker(unsigned index, Options options, std::shared_ptr<const dtls::Certificate> certificate)
     : index_(index),
@@ -39,9 +45,12 @@ Worker::~Worker() {
 void Worker::start() {
   receiveLoop();
   scheduleTick();
+  counters_.lastTickNanos.store(std::chrono::steady_clock::now().time_since_epoch().count(),
+                                std::memory_order_relaxed);
   thread_ = std::thread([this] {
-    spdlog::info("[worker {}] media on udp {}:{} (announced {})", index_, options_.listenAddress, port_,
-                 options_.announcedAddress);
+    spdlog::info("[media] worker={} listening udp={}:{} announced={} ice_consent_timeout={}s", index_,
+                 options_.listenAddress, port_, options_.announcedAddress,
+                 std::chrono::duration_cast<std::chrono::seconds>(options_.iceConsentTimeout).count());
     io_.run();
   });
 }
@@ -54,6 +63,7 @@ void Worker::stop() {
     boost::system::error_code ec;
     socket_.close(ec);
     tick_.cancel();
+    counters_.lastTickNanos.store(0, std::memory_order_relaxed);
     workGuard_.reset();
   });
   thread_.join();
@@ -61,7 +71,7 @@ void Worker::stop() {
 
 Router& Worker::router(const std::string& roomId) {
   auto& slot = routers_[roomId];
-  if (!slot) slot = std::make_unique<Router>(roomId, *this);
+  if (!slot) slot = std::make_unique<Router>(roomId, *this, options_.peerLimits);
   return *slot;
 }
 
@@ -72,6 +82,20 @@ Router* Worker::findRouter(const std::string& roomId) {
 
 void Worker::closeRouter(const std::string& roomId) {
   routers_.erase(roomId);
+}
+
+void Worker::onPeerMediaClosed(asio::any_io_executor executor, PeerMediaClosedHandler handler) {
+  asio::post(io_, [this, executor = std::move(executor), handler = std::move(handler)]() mutable {
+    peerMediaClosedExecutor_ = std::move(executor);
+    peerMediaClosedHandler_ = std::move(handler);
+  });
+}
+
+bool Worker::responsive(std::chrono::steady_clock::time_point now,
+                        std::chrono::steady_clock::duration stall) const {
+  std::chrono::steady_clock::time_point lastTick(
+      std::chrono::steady_clock::duration(counters_.lastTickNanos.load(std::memory_order_relaxed)));
+  return now - lastTick < stall;
 }
 
 void Worker::registerUsernameFragment(const std::string& ufrag, WebRtcTransport& transport) {
@@ -91,10 +115,12 @@ void Worker::sendDatagram(const Endpoint& remote, std::span<const uint8_t> datag
   boost::system::error_code ec;
   // Non-blocking: if the kernel buffer is full the packet is lost, as on any congested link.
   socket_.send_to(asio::buffer(datagram.data(), datagram.size()), remote, 0, ec);
-  if (!ec) {
-    counters_.packetsOut.fetch_add(1, std::memory_order_relaxed);
-    counters_.bytesOut.fetch_add(datagram.size(), std::memory_order_relaxed);
+  if (ec) {
+    countDrop(counters_, DropReason::SendFailure);
+    return;
   }
+  bump(counters_.packetsOut);
+  bump(counters_.bytesOut, datagram.size());
 }
 
 void Worker::receiveLoop() {
@@ -107,8 +133,8 @@ void Worker::receiveLoop() {
 }
 
 void Worker::handleDatagram(uint8_t* data, size_t length, const Endpoint& from) {
-  counters_.packetsIn.fetch_add(1, std::memory_order_relaxed);
-  counters_.bytesIn.fetch_add(length, std::memory_order_relaxed);
+  bump(counters_.packetsIn);
+  bump(counters_.bytesIn, length);
   std::span<const uint8_t> view(data, length);
   switch (common::classifyPacket(view)) {
     case common::PacketKind::Stun:
@@ -119,7 +145,7 @@ void Worker::handleDatagram(uint8_t* data, size_t length, const Endpoint& from) 
       // Only tuples that passed an authenticated ICE check are known here.
       auto it = transportsByTuple_.find(from);
       if (it == transportsByTuple_.end()) {
-        counters_.droppedUnknownTuple.fetch_add(1, std::memory_order_relaxed);
+        countDrop(counters_, DropReason::UnknownTuple);
         return;
       }
       if (common::classifyPacket(view) == common::PacketKind::Dtls)
@@ -129,7 +155,7 @@ void Worker::handleDatagram(uint8_t* data, size_t length, const Endpoint& from) 
       return;
     }
     case common::PacketKind::Unknown:
-      counters_.droppedUnknownKind.fetch_add(1, std::memory_order_relaxed);
+      countDrop(counters_, DropReason::UnknownKind);
       return;
   }
 }
@@ -138,32 +164,55 @@ void Worker::handleStun(std::span<const uint8_t> data, const Endpoint& from) {
   // A worker bound to loopback serves only this machine: a check arriving from another local interface
   // address would make us answer (and later stream media) to that address instead of over 127.0.0.1.
   if (loopbackOnly_ && !from.address().is_loopback()) {
-    counters_.droppedBadStun.fetch_add(1, std::memory_order_relaxed);
+    countDrop(counters_, DropReason::BadStun);
     return;
   }
   auto message = ice::StunMessage::parse(data);
   if (!message || !message->username()) {
-    counters_.droppedBadStun.fetch_add(1, std::memory_order_relaxed);
+    countDrop(counters_, DropReason::BadStun);
     return;
   }
   const std::string& username = *message->username();
   auto it = transportsByUfrag_.find(username.substr(0, username.find(':')));
   if (it == transportsByUfrag_.end()) {
-    counters_.droppedBadStun.fetch_add(1, std::memory_order_relaxed);
+    countDrop(counters_, DropReason::BadStun);
     return;
   }
   it->second->receiveStun(*message, from);
 }
 
 void Worker::scheduleTick() {
-  tick_.expires_after(kTickInterval);
+  tick_.expires_after(tickInterval(options_.iceConsentTimeout));
   tick_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    auto now = std::chrono::steady_clock::now();
-    // Transports are reached through the ufrag table: every live transport has exactly one entry.
-    for (auto& [ufrag, transport] : transportsByUfrag_) transport->onTick(now);
+    onTick(std::chrono::steady_clock::now());
     scheduleTick();
   });
+}
+
+void Worker::onTick(std::chrono::steady_clock::time_point now) {
+  counters_.lastTickNanos.store(now.time_since_epoch().count(), std::memory_order_relaxed);
+  for (auto& [roomId, router] : routers_) {
+    for (const auto& expired : router->checkConsent(now)) {
+      // RFC 7675 §5.1: without consent we must stop sending. The browser is gone (tab closed, network
+      // lost), so everything the peer had here goes, and signaling ends its session.
+      bump(counters_.consentExpirations);
+      PeerMediaClosed event{index_, roomId, expired.peerId, PeerMediaClosed::Cause::IceConsentExpired,
+                            router->closePeer(expired.peerId)};
+      spdlog::info(
+          "[media] worker={} room={} peer={} transport={} ice consent expired after {}s: closed {} producers",
+          index_, roomId, expired.peerId, expired.transportId,
+          std::chrono::duration_cast<std::chrono::seconds>(options_.iceConsentTimeout).count(),
+          event.report.producers.size());
+      report(std::move(event));
+    }
+  }
+}
+
+void Worker::report(PeerMediaClosed event) {
+  if (!peerMediaClosedHandler_) return;
+  asio::post(peerMediaClosedExecutor_, [handler = peerMediaClosedHandler_,
+                                        event = std::move(event)]() mutable { handler(std::move(event)); });
 }
 
 }  // namespace jb::sfu

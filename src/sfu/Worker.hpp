@@ -2,32 +2,26 @@
 
 #include <array>
 #include <atomic>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <thread>
 #include <unordered_map>
 
+#include "sfu/PeerMediaClosed.hpp"
 #include "sfu/Router.hpp"
 #include "sfu/TransportHost.hpp"
+#include "sfu/WorkerCounters.hpp"
 
 namespace jb::sfu {
-
-// Counters read from other threads (health, metrics); written only by the worker thread.
-struct WorkerCounters {
-  std::atomic<uint64_t> packetsIn{0};
-  std::atomic<uint64_t> bytesIn{0};
-  std::atomic<uint64_t> packetsOut{0};
-  std::atomic<uint64_t> bytesOut{0};
-  std::atomic<uint64_t> droppedUnknownKind{0};   // not STUN/DTLS/RTP by RFC 7983
-  std::atomic<uint64_t> droppedBadStun{0};       // unparsable, or for a ufrag we never issued
-  std::atomic<uint64_t> droppedUnknownTuple{0};  // DTLS/SRTP from an address no ICE check authenticated
-};
 
 // One thread, one io_context, one UDP port shared by every transport of every room it hosts. All
 // media objects below it are touched only on this thread, so the media path takes no locks.
@@ -37,7 +31,11 @@ class Worker final : public TransportHost {
     std::string listenAddress = "127.0.0.1";
     std::string announcedAddress = "127.0.0.1";
     uint16_t port = 0;  // 0: any free port
+    PeerLimits peerLimits{};
+    // RFC 7675 §5.1 recommends 30 s. When it expires the worker closes that peer's media (PeerMediaClosed).
+    std::chrono::steady_clock::duration iceConsentTimeout = std::chrono::seconds(30);
   };
+  using PeerMediaClosedHandler = std::function<void(PeerMediaClosed)>;
 
   Worker(unsigned index, Options options, std::shared_ptr<const dtls::Certificate> certificate);
   ~Worker() override;
@@ -59,13 +57,25 @@ class Worker final : public TransportHost {
   void closeRouter(const std::string& roomId);
   Router* findRouter(const std::string& roomId);
 
+  // Where to report peers the worker closed by itself. `handler` runs on `executor` (the signaling
+  // io_context), never on the worker thread. May be called before or after start().
+  void onPeerMediaClosed(boost::asio::any_io_executor executor, PeerMediaClosedHandler handler);
+
+  // Any thread.
   const WorkerCounters& counters() const { return counters_; }
+  // False if the worker's event loop has not ticked for `stall` (not started, stopped or stuck).
+  bool responsive(std::chrono::steady_clock::time_point now,
+                  std::chrono::steady_clock::duration stall = std::chrono::seconds(5)) const;
 
   // TransportHost
   boost::asio::io_context& ioContext() override { return io_; }
   const std::shared_ptr<const dtls::Certificate>& certificate() const override { return certificate_; }
   const std::string& announcedAddress() const override { return options_.announcedAddress; }
   uint16_t port() const override { return port_; }
+  std::chrono::steady_clock::duration iceConsentTimeout() const override {
+    return options_.iceConsentTimeout;
+  }
+  WorkerCounters& counters() override { return counters_; }
   void registerUsernameFragment(const std::string& ufrag, WebRtcTransport& transport) override;
   void registerTuple(const Endpoint& remote, WebRtcTransport& transport) override;
   void unregisterTransport(WebRtcTransport& transport) override;
@@ -76,6 +86,8 @@ class Worker final : public TransportHost {
   void handleDatagram(uint8_t* data, size_t length, const Endpoint& from);
   void handleStun(std::span<const uint8_t> data, const Endpoint& from);
   void scheduleTick();
+  void onTick(std::chrono::steady_clock::time_point now);
+  void report(PeerMediaClosed event);
 
   unsigned index_;
   Options options_;
@@ -94,6 +106,8 @@ class Worker final : public TransportHost {
   std::unordered_map<std::string, WebRtcTransport*> transportsByUfrag_;
   std::map<Endpoint, WebRtcTransport*> transportsByTuple_;
   WorkerCounters counters_;
+  boost::asio::any_io_executor peerMediaClosedExecutor_;
+  PeerMediaClosedHandler peerMediaClosedHandler_;
 };
 
 }  // namespace jb::sfu

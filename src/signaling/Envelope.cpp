@@ -4,13 +4,24 @@ namespace jb::signaling {
 
 using nlohmann::json;
 
+namespace {
+constexpr int kMaxDepth = 32;
+}  // namespace
+
 std::optional<Request> parseRequest(const std::string& text, std::string& errorCode,
                                     std::string& errorMessage, json& idForError) {
   idForError = nullptr;
-  json frame = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (frame.is_discarded() || !frame.is_object()) {
+  // Copying and dumping a json value recurse once per nesting level; a 64 KiB frame of '[' would
+  // otherwise reach ~32k levels, close to the end of an 8 MiB stack. Real requests nest about 7 deep.
+  bool tooDeep = false;
+  auto limitDepth = [&](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxDepth) tooDeep = true;
+    return !tooDeep;
+  };
+  json frame = json::parse(text, limitDepth, /*allow_exceptions=*/false);
+  if (frame.is_discarded() || !frame.is_object() || tooDeep) {
     errorCode = "bad_json";
-    errorMessage = "frame is not a JSON object";
+    errorMessage = tooDeep ? "frame nests deeper than 32 levels" : "frame is not a JSON object";
     return std::nullopt;
   }
   auto id = frame.find("id");
@@ -20,7 +31,9 @@ std::optional<Request> parseRequest(const std::string& text, std::string& errorC
     errorMessage = why;
     return std::nullopt;
   };
-  if (frame.value("request", false) != true) return fail("request: expected true");
+  // Not frame.value("request", false): that throws json::type_error when "request" is not a boolean.
+  if (auto request = frame.find("request"); request == frame.end() || *request != true)
+    return fail("request: expected true");
   if (id == frame.end() || !id->is_number_integer()) return fail("id: expected integer");
   auto method = frame.find("method");
   if (method == frame.end() || !method->is_string()) return fail("method: expected string");

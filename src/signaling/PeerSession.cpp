@@ -16,8 +16,8 @@ using common::RequestError;
 using nlohmann::json;
 
 namespace {
-constexpr double kMessagesPerSecond = 50;
-constexpr double kMessageBurst = 100;
+// Wrong room passcodes one connection may try before it is closed.
+constexpr int kMaxWrongPasscodes = 5;
 
 json toJson(const sfu::Router::ProducerInfo& p) {
   return {{"id", p.id},
@@ -29,11 +29,13 @@ json toJson(const sfu::Router::ProducerInfo& p) {
 }  // namespace
 
 PeerSession::PeerSession(boost::asio::io_context& signalingIo, RoomDirectory& directory,
-                         MessageChannel& channel)
+                         MessageChannel& channel, std::shared_ptr<const AccessPolicy> access)
     : signalingIo_(signalingIo),
       directory_(directory),
       channel_(channel),
-      rateLimit_(kMessagesPerSecond, kMessageBurst) {}
+      rateLimit_(directory.limits().messagesPerSecond, directory.limits().messageBurst),
+      errorBudget_(directory.limits().abuseErrorLimit, directory.limits().abuseWindow),
+      access_(access ? std::move(access) : installedAccessPolicy(signalingIo)) {}
 
 PeerSession::~PeerSession() {
   leaveRoom();
@@ -62,32 +64,36 @@ void PeerSession::handleText(const std::string& text) {
   std::string code, message;
   json idForError;
   auto request = parseRequest(text, code, message, idForError);
+  directory_.metrics().countRequest(request ? request->method : std::string());
   if (!request) {
     respondError(idForError, code, message);
     return;
   }
+  const std::string& method = request->method;
   if (!rateLimit_.take()) {
-    respondError(request->id, "rate_limited", "too many messages; slow down");
+    directory_.metrics().countLimitRejection("message_rate");
+    respondError(request->id, "rate_limited", "too many messages; slow down", method);
     return;
   }
-  const MethodSchema* schema = findMethodSchema(request->method);
-  auto handler = handlers().find(request->method);
+  const MethodSchema* schema = findMethodSchema(method);
+  auto handler = handlers().find(method);
   if (!schema || handler == handlers().end()) {
-    respondError(request->id, "unknown_method", "unknown method '" + request->method + "'");
+    respondError(request->id, "unknown_method", "unknown method '" + method + "'", method);
     return;
   }
   if (schema->needsJoin && !joined()) {
-    respondError(request->id, "not_joined", request->method + " requires join first");
+    respondError(request->id, "not_joined", method + " requires join first", method);
     return;
   }
   try {
     validateRequestData(*schema, request->data);
     (this->*(handler->second))(*request);
   } catch (const RequestError& e) {
-    respondError(request->id, e.code(), e.what());
+    respondError(request->id, e.code(), e.what(), method);
   } catch (const std::exception& e) {
-    spdlog::error("[signaling] {} failed: {}", request->method, e.what());
-    respondError(request->id, "internal", "internal error");
+    spdlog::error("[signaling] room={} peer={} method={} failed: {}", room_ ? room_->id() : "-",
+                  peerId_.empty() ? "-" : peerId_, method, e.what());
+    respondError(request->id, "internal", "internal error", method);
   }
 }
 
@@ -95,15 +101,35 @@ void PeerSession::respond(const json& id, const json& data) {
   channel_.send(makeResponse(id, data));
 }
 
-void PeerSession::respondError(const json& id, const std::string& code, const std::string& message) {
+void PeerSession::respondError(const json& id, const std::string& code, const std::string& message,
+                               const std::string& method) {
+  directory_.metrics().countError(method, code);
   channel_.send(makeErrorResponse(id, code, message));
+  // A working client never gets these; one that keeps getting them is broken or hostile.
+  if (!terminated_ && (code == "bad_json" || code == "invalid_request" || code == "rate_limited") &&
+      errorBudget_.spend()) {
+    directory_.metrics().countServerClose("abuse");
+    spdlog::warn("[signaling] room={} peer={} closing session: {} errors (last: {}) within {}s",
+                 room_ ? room_->id() : "-", peerId_.empty() ? "-" : peerId_,
+                 directory_.limits().abuseErrorLimit, code,
+                 std::chrono::duration_cast<std::chrono::seconds>(directory_.limits().abuseWindow).count());
+    terminate(CloseCode::PolicyViolation, "too many invalid or rate-limited requests");
+  }
+}
+
+void PeerSession::terminate(CloseCode code, const std::string& reason) {
+  if (terminated_) return;
+  terminated_ = true;
+  leaveRoom();
+  channel_.closeWith(code, reason);
 }
 
 void PeerSession::onMedia(const Request& request, std::function<json(sfu::Router&)> work,
                           std::function<void(PeerSession&, json)> done) {
   sfu::Worker& worker = room_->worker();
-  worker.post([&worker, &io = signalingIo_, roomId = room_->id(), id = request.id, work = std::move(work),
-               done = std::move(done), weak = weak_from_this()]() mutable {
+  worker.post([&worker, &io = signalingIo_, roomId = room_->id(), id = request.id, method = request.method,
+               peerId = peerId_, work = std::move(work), done = std::move(done),
+               weak = weak_from_this()]() mutable {
     auto reply = [&io, &weak, &id](std::function<void(PeerSession&)> f) {
       boost::asio::post(io, [weak, id, f = std::move(f)] {
         if (auto self = weak.lock()) f(*self);
@@ -115,12 +141,12 @@ void PeerSession::onMedia(const Request& request, std::function<json(sfu::Router
         done(s, std::move(result));
       });
     } catch (const RequestError& e) {
-      reply([id, code = e.code(), message = std::string(e.what())](PeerSession& s) {
-        s.respondError(id, code, message);
+      reply([id, method, code = e.code(), message = std::string(e.what())](PeerSession& s) {
+        s.respondError(id, code, message, method);
       });
     } catch (const std::exception& e) {
-      spdlog::error("[media] request failed: {}", e.what());
-      reply([id](PeerSession& s) { s.respondError(id, "internal", "internal error"); });
+      spdlog::error("[media] room={} peer={} method={} failed: {}", roomId, peerId, method, e.what());
+      reply([id, method](PeerSession& s) { s.respondError(id, "internal", "internal error", method); });
     }
   });
 }
@@ -134,15 +160,33 @@ void PeerSession::join(const Request& request) {
   const json& caps = request.data["rtpCapabilities"];
   if (!caps.contains("codecs") || !caps["codecs"].is_array())
     throw RequestError("invalid_request", "data.rtpCapabilities.codecs: expected array");
-  room_ = directory_.joinRoom(request.data["roomId"].get<std::string>());
+  const std::string roomId = request.data["roomId"].get<std::string>();
+  auto token = request.data.find("token");
+  AccessPolicy::Grant grant = access_->admit(roomId, token != request.data.end() && token->is_string()
+                                                         ? &token->get_ref<const std::string&>()
+                                                         : nullptr);
+  auto room = directory_.joinRoom(roomId);
+  checkPasscode(*room, request.data);
+  room_ = std::move(room);
   peerId_ = common::randomToken(12);
-  displayName_ = request.data["displayName"].get<std::string>();
+  // A name signed into the token outranks the one the client sends.
+  displayName_ =
+      grant.displayName.empty() ? request.data["displayName"].get<std::string>() : grant.displayName;
+  permissions_ = grant.permissions;
   rtpCapabilities_ = caps;
   json peers = room_->describePeers(peerId_);
   room_->addMember(peerId_, displayName_, *this);
-  spdlog::info("[room {}] {} joined as {} ({} in room)", room_->id(), displayName_, peerId_, room_->size());
-  respond(request.id,
-          {{"peerId", peerId_}, {"roomId", room_->id()}, {"peers", peers}, {"iceServers", json::array()}});
+  spdlog::info("[signaling] room={} peer={} joined name={} peers={}", room_->id(), peerId_,
+               json(displayName_).dump(-1, ' ', false, json::error_handler_t::replace), room_->size());
+  respond(request.id, {{"peerId", peerId_},
+                       {"roomId", room_->id()},
+                       {"displayName", displayName_},
+                       {"permissions",
+                        {{"publish", permissions_.publish},
+                         {"subscribe", permissions_.subscribe},
+                         {"chat", permissions_.chat}}},
+                       {"peers", peers},
+                       {"iceServers", json::array()}});
   room_->notifyAll("peerJoined", {{"id", peerId_}, {"displayName", displayName_}}, peerId_);
 }
 
@@ -170,6 +214,7 @@ void PeerSession::connectWebRtcTransport(const Request& request) {
 }
 
 void PeerSession::produce(const Request& request) {
+  requirePermission(permissions_.publish, "publish");
   std::string source = request.data.value("appData", json::object()).value("source", std::string());
   if (source.empty()) source = request.data["kind"] == "audio" ? "mic" : "webcam";
   if (source != "mic" && source != "webcam" && source != "screen")
@@ -228,6 +273,7 @@ void PeerSession::closeProducer(const Request& request) {
 }
 
 void PeerSession::consume(const Request& request) {
+  requirePermission(permissions_.subscribe, "subscribe");
   onMedia(
       request,
       [peerId = peerId_, transportId = request.data["transportId"].get<std::string>(),
@@ -257,6 +303,7 @@ void PeerSession::pauseConsumer(const Request& request) {
 }
 
 void PeerSession::chat(const Request& request) {
+  requirePermission(permissions_.chat, "chat");
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                  std::chrono::system_clock::now().time_since_epoch())
                  .count();
@@ -271,6 +318,34 @@ void PeerSession::chat(const Request& request) {
                    peerId_);
 }
 
+void PeerSession::requirePermission(bool allowed, const char* what) const {
+  if (!allowed) throw RequestError("forbidden", std::string("your join token does not allow ") + what);
+}
+
+void PeerSession::checkPasscode(Room& room, const json& data) {
+  auto given = data.find("passcode");
+  const std::string* attempt =
+      given != data.end() && given->is_string() ? &given->get_ref<const std::string&>() : nullptr;
+  // Empty rooms are released at once, so an empty room here was just created by this join.
+  if (room.size() == 0) {
+    if (attempt) room.setPasscode(*attempt);
+    return;
+  }
+  const Passcode* passcode = room.passcode();
+  if (!passcode) return;
+  if (!attempt) throw RequestError("passcode_required", "this room needs a passcode");
+  if (wrongPasscodes_ < kMaxWrongPasscodes && passcode->matches(*attempt)) return;
+  if (++wrongPasscodes_ >= kMaxWrongPasscodes) {
+    spdlog::warn("[signaling] room={} closing session: {} wrong passcodes", room.id(), wrongPasscodes_);
+    // After the error response below has been queued.
+    boost::asio::post(signalingIo_, [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->terminate(CloseCode::PolicyViolation, "too many wrong passcodes");
+    });
+    throw RequestError("bad_passcode", "wrong passcode; too many attempts, closing the connection");
+  }
+  throw RequestError("bad_passcode", "wrong passcode");
+}
+
 void PeerSession::handleDisconnect() {
   leaveRoom();
 }
@@ -280,7 +355,7 @@ void PeerSession::leaveRoom() {
   auto room = std::move(room_);
   room_.reset();
   room->removeMember(peerId_);
-  spdlog::info("[room {}] {} ({}) left ({} in room)", room->id(), displayName_, peerId_, room->size());
+  spdlog::info("[signaling] room={} peer={} left peers={}", room->id(), peerId_, room->size());
   room->notifyAll("peerLeft", {{"peerId", peerId_}});
   // Free the media objects; other peers' consumers of ours are told to close when the report is back.
   sfu::Worker& worker = room->worker();

@@ -7,7 +7,9 @@
 #include <string>
 #include <unordered_map>
 
+#include "signaling/AccessPolicy.hpp"
 #include "signaling/Envelope.hpp"
+#include "signaling/ErrorBudget.hpp"
 #include "signaling/MessageChannel.hpp"
 #include "signaling/Room.hpp"
 #include "signaling/RoomDirectory.hpp"
@@ -19,7 +21,9 @@ namespace jb::signaling {
 // the participant owns so it can all be closed when the connection goes. Signaling thread only.
 class PeerSession : public std::enable_shared_from_this<PeerSession> {
  public:
-  PeerSession(boost::asio::io_context& signalingIo, RoomDirectory& directory, MessageChannel& channel);
+  // `access` null: the policy installed on `signalingIo` (see installAccessPolicy), open rooms by default.
+  PeerSession(boost::asio::io_context& signalingIo, RoomDirectory& directory, MessageChannel& channel,
+              std::shared_ptr<const AccessPolicy> access = nullptr);
   ~PeerSession();
 
   void handleText(const std::string& text);
@@ -29,13 +33,19 @@ class PeerSession : public std::enable_shared_from_this<PeerSession> {
   void sendText(const std::string& text) { channel_.send(text); }
   bool joined() const { return room_ != nullptr; }
   const std::string& peerId() const { return peerId_; }
+  // The server ends this session (abuse, or its media timed out): leave the room, free its media
+  // objects and close the socket with `code` and `reason`.
+  void terminate(CloseCode code, const std::string& reason);
 
  private:
   using Handler = void (PeerSession::*)(const Request&);
   static const std::unordered_map<std::string, Handler>& handlers();
 
   void respond(const nlohmann::json& id, const nlohmann::json& data);
-  void respondError(const nlohmann::json& id, const std::string& code, const std::string& message);
+  // `method` labels the error in metrics (empty: not known). Too many bad_json / invalid_request /
+  // rate_limited errors close the session (SignalingLimits::abuseErrorLimit).
+  void respondError(const nlohmann::json& id, const std::string& code, const std::string& message,
+                    const std::string& method = {});
 
   // Runs `work(router)` on the room's media worker, then `done(result)` back on this thread if the
   // session is still alive. A RequestError thrown by `work` becomes the error response.
@@ -58,15 +68,24 @@ class PeerSession : public std::enable_shared_from_this<PeerSession> {
   void chat(const Request& request);
 
   void leaveRoom();
+  // Throws RequestError("forbidden") unless the join granted `allowed`.
+  void requirePermission(bool allowed, const char* what) const;
+  // Creator sets the room's passcode; everyone after must present it.
+  void checkPasscode(Room& room, const nlohmann::json& data);
 
   boost::asio::io_context& signalingIo_;
   RoomDirectory& directory_;
   MessageChannel& channel_;
   TokenBucket rateLimit_;
+  ErrorBudget errorBudget_;
+  bool terminated_ = false;
   std::shared_ptr<Room> room_;
   std::string peerId_;
   std::string displayName_;
   nlohmann::json rtpCapabilities_;
+  std::shared_ptr<const AccessPolicy> access_;
+  JoinPermissions permissions_;
+  int wrongPasscodes_ = 0;
   uint64_t chatCounter_ = 0;
 };
 

@@ -2,9 +2,12 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "sfu/Worker.hpp"
+#include "signaling/Passcode.hpp"
 
 namespace jb::signaling {
 
@@ -36,6 +39,10 @@ class Room {
   Member* findMember(const std::string& peerId);
   size_t size() const { return members_.size(); }
 
+  // Set by the room's creator (its first join); every later join must present it.
+  void setPasscode(std::string_view plain) { passcode_.emplace(plain); }
+  const Passcode* passcode() const { return passcode_ ? &*passcode_ : nullptr; }
+
   // Peer[] for a join response (docs/protocol.md), without `exceptPeerId`.
   nlohmann::json describePeers(const std::string& exceptPeerId) const;
   static nlohmann::json describeProducer(const std::string& peerId, const ProducerInfo& producer);
@@ -47,6 +54,7 @@ class Room {
   std::string id_;
   sfu::Worker& worker_;
   std::map<std::string, Member> members_;
+  std::optional<Passcode> passcode_;
 };
 
 }  // namespace jb::signaling

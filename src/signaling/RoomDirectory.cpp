@@ -1,16 +1,29 @@
 #include "signaling/RoomDirectory.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <stdexcept>
 
+#include "common/RequestError.hpp"
+#include "signaling/PeerSession.hpp"
+
 namespace jb::signaling {
 
-RoomDirectory::RoomDirectory(std::vector<sfu::Worker*> workers) : workers_(std::move(workers)) {
+RoomDirectory::RoomDirectory(std::vector<sfu::Worker*> workers, SignalingLimits limits)
+    : workers_(std::move(workers)), limits_(limits) {
   if (workers_.empty()) throw std::invalid_argument("RoomDirectory needs at least one worker");
 }
 
 std::shared_ptr<Room> RoomDirectory::joinRoom(const std::string& roomId) {
-  if (auto it = rooms_.find(roomId); it != rooms_.end()) return it->second;
+  if (auto it = rooms_.find(roomId); it != rooms_.end()) {
+    if (limits_.maxPeersPerRoom != 0 && it->second->size() >= limits_.maxPeersPerRoom) {
+      metrics_.countLimitRejection("room_peers");
+      throw common::RequestError("room_full",
+                                 "room is full (" + std::to_string(limits_.maxPeersPerRoom) + " peers)");
+    }
+    return it->second;
+  }
   std::map<sfu::Worker*, size_t> load;
   for (auto* w : workers_) load[w] = 0;
   for (const auto& [id, room] : rooms_)
@@ -29,6 +42,28 @@ void RoomDirectory::releaseIfEmpty(const std::shared_ptr<Room>& room) {
   rooms_.erase(it);
   sfu::Worker& worker = room->worker();
   worker.post([&worker, roomId = room->id()] { worker.closeRouter(roomId); });
+}
+
+void RoomDirectory::listenToWorkers(boost::asio::any_io_executor signalingExecutor) {
+  for (sfu::Worker* worker : workers_)
+    worker->onPeerMediaClosed(signalingExecutor,
+                              [this](sfu::PeerMediaClosed event) { handlePeerMediaClosed(event); });
+}
+
+void RoomDirectory::handlePeerMediaClosed(const sfu::PeerMediaClosed& event) {
+  auto it = rooms_.find(event.roomId);
+  // The room may have emptied (and its id been reused on another worker) while the event was queued.
+  if (it == rooms_.end() || it->second->worker().index() != event.worker) return;
+  std::shared_ptr<Room> room = it->second;
+  if (Room::Member* member = room->findMember(event.peerId); member && member->session) {
+    spdlog::info("[signaling] room={} peer={} session closed: {}", room->id(), event.peerId,
+                 sfu::toString(event.cause));
+    metrics_.countServerClose(sfu::toString(event.cause));
+    // Leaves the room (peerLeft to the others) and closes the socket; the media is already gone.
+    member->session->terminate(CloseCode::MediaTimeout, std::string(sfu::toString(event.cause)));
+  }
+  // Even if the peer left meanwhile: its leave found nothing left to close, so the others learn here.
+  announceClosed(*room, event.report);
 }
 
 size_t RoomDirectory::peerCount() const {

@@ -1,31 +1,49 @@
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "sfu/PeerMediaClosed.hpp"
 #include "sfu/Worker.hpp"
+#include "signaling/Limits.hpp"
 #include "signaling/Room.hpp"
+#include "signaling/SignalingMetrics.hpp"
 
 namespace jb::signaling {
 
-// All rooms of this signaling node and which media worker hosts each. Signaling thread only.
+// The signaling state every session of this node shares: all rooms and which media worker hosts
+// each, the limits sessions enforce, and the signaling counters. Signaling thread only.
 class RoomDirectory {
  public:
-  explicit RoomDirectory(std::vector<sfu::Worker*> workers);
+  explicit RoomDirectory(std::vector<sfu::Worker*> workers, SignalingLimits limits = {});
 
-  // The room, created on the least-loaded worker (fewest peers) if it does not exist yet.
+  // The room, created on the least-loaded worker (fewest peers) if it does not exist yet. Throws
+  // RequestError("room_full") if it already has limits().maxPeersPerRoom members.
   std::shared_ptr<Room> joinRoom(const std::string& roomId);
   // Called after a member left; forgets the room (and frees its router) once it is empty.
   void releaseIfEmpty(const std::shared_ptr<Room>& room);
 
+  // Subscribes to the workers' PeerMediaClosed events, delivered on `signalingExecutor` (the
+  // io_context this directory lives on): the peer's session is ended and the room told.
+  void listenToWorkers(boost::asio::any_io_executor signalingExecutor);
+  void handlePeerMediaClosed(const sfu::PeerMediaClosed& event);
+
   size_t roomCount() const { return rooms_.size(); }
   size_t peerCount() const;
   size_t workerCount() const { return workers_.size(); }
+  const std::vector<sfu::Worker*>& workers() const { return workers_; }
+
+  const SignalingLimits& limits() const { return limits_; }
+  SignalingMetrics& metrics() { return metrics_; }
+  const SignalingMetrics& metrics() const { return metrics_; }
 
  private:
   std::vector<sfu::Worker*> workers_;
+  SignalingLimits limits_;
+  SignalingMetrics metrics_;
   std::map<std::string, std::shared_ptr<Room>> rooms_;
 };
 

@@ -8,8 +8,11 @@
 #include <boost/beast/websocket.hpp>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
+#include "signaling/AddressSessionLimiter.hpp"
 #include "signaling/MessageChannel.hpp"
 #include "signaling/PeerSession.hpp"
 
@@ -21,24 +24,30 @@ template <typename Stream>
 class WebSocketConnection : public MessageChannel,
                             public std::enable_shared_from_this<WebSocketConnection<Stream>> {
  public:
-  static constexpr size_t kMaxMessageSize = 64 * 1024;  // docs/protocol.md; larger closes with 1009
-  static constexpr size_t kMaxQueuedMessages = 1024;    // a client this far behind is gone
+  static constexpr size_t kMaxQueuedMessages = 1024;  // a client this far behind is gone
 
-  WebSocketConnection(Stream stream, boost::asio::io_context& io, RoomDirectory& directory)
-      : ws_(std::move(stream)), io_(io), directory_(directory) {}
+  // `lease` counts this session against its client address's cap until the connection is gone.
+  WebSocketConnection(Stream stream, boost::asio::io_context& io, RoomDirectory& directory,
+                      AddressSessionLimiter::Lease lease = {})
+      : ws_(std::move(stream)), io_(io), directory_(directory), lease_(std::move(lease)) {}
 
   ~WebSocketConnection() override {
-    if (session_) session_->handleDisconnect();
+    if (session_) {
+      session_->handleDisconnect();
+      directory_.metrics().sessionClosed();
+    }
   }
 
   void accept(boost::beast::http::request<boost::beast::http::string_body> request) {
     namespace websocket = boost::beast::websocket;
     // Pings every ~15 s; a peer that stops answering (closed laptop, lost network) is dropped.
     ws_.set_option(websocket::stream_base::timeout::suggested(boost::beast::role_type::server));
-    ws_.read_message_max(kMaxMessageSize);
+    // docs/protocol.md "Limits": a larger frame closes with 1009.
+    ws_.read_message_max(directory_.limits().maxMessageBytes);
     ws_.async_accept(request, [self = this->shared_from_this()](boost::beast::error_code ec) {
       if (ec) return;
       self->session_ = std::make_shared<PeerSession>(self->io_, self->directory_, *self);
+      self->directory_.metrics().sessionOpened();
       self->read();
     });
   }
@@ -46,7 +55,9 @@ class WebSocketConnection : public MessageChannel,
   void send(std::string text) override {
     if (closing_) return;
     if (outbox_.size() >= kMaxQueuedMessages) {
-      spdlog::warn("[signaling] peer {} is not reading; closing", session_ ? session_->peerId() : "?");
+      spdlog::warn("[signaling] peer={} not reading its messages; closing",
+                   session_ ? session_->peerId() : "-");
+      outbox_.resize(1);  // the message being written; the rest would never be read
       close();
       return;
     }
@@ -54,12 +65,20 @@ class WebSocketConnection : public MessageChannel,
     if (outbox_.size() == 1) write();
   }
 
-  void close() override {
+  void close() override { closeWith(CloseCode::Normal, {}); }
+
+  void closeWith(CloseCode code, const std::string& reason) override {
     if (closing_) return;
     closing_ = true;
     if (session_) session_->handleDisconnect();
-    ws_.async_close(boost::beast::websocket::close_code::normal,
-                    [self = this->shared_from_this()](boost::beast::error_code) {});
+    // RFC 6455 §5.5: a control frame payload is at most 125 bytes, 2 of them the code.
+    boost::beast::websocket::close_reason why(static_cast<boost::beast::websocket::close_code>(code),
+                                              reason.substr(0, 123));
+    // Queued messages (e.g. the error response that caused a 1008) go out before the close frame.
+    if (outbox_.empty())
+      sendClose(why);
+    else
+      pendingClose_ = why;
   }
 
  private:
@@ -67,6 +86,8 @@ class WebSocketConnection : public MessageChannel,
     ws_.async_read(buffer_, [self = this->shared_from_this()](boost::beast::error_code ec, size_t) {
       if (ec) {
         // Includes message_too_big: Beast has already sent close code 1009.
+        if (ec == boost::beast::websocket::error::message_too_big)
+          self->directory_.metrics().countLimitRejection("message_size");
         if (self->session_) self->session_->handleDisconnect();
         return;
       }
@@ -92,8 +113,15 @@ class WebSocketConnection : public MessageChannel,
                         return;
                       }
                       self->outbox_.pop_front();
-                      if (!self->outbox_.empty() && !self->closing_) self->write();
+                      if (!self->outbox_.empty())
+                        self->write();
+                      else if (self->pendingClose_)
+                        self->sendClose(*std::exchange(self->pendingClose_, std::nullopt));
                     });
+  }
+
+  void sendClose(const boost::beast::websocket::close_reason& why) {
+    ws_.async_close(why, [self = this->shared_from_this()](boost::beast::error_code) {});
   }
 
   boost::beast::websocket::stream<Stream> ws_;
@@ -101,7 +129,9 @@ class WebSocketConnection : public MessageChannel,
   RoomDirectory& directory_;
   boost::beast::flat_buffer buffer_;
   std::deque<std::string> outbox_;
+  AddressSessionLimiter::Lease lease_;
   std::shared_ptr<PeerSession> session_;
+  std::optional<boost::beast::websocket::close_reason> pendingClose_;
   bool closing_ = false;
 };
 

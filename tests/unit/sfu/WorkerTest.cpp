@@ -4,6 +4,7 @@
 #include <future>
 #include <random>
 
+#include "common/RequestError.hpp"
 #include "dtls/Certificate.hpp"
 #include "ice/StunMessage.hpp"
 #include "sfu/Worker.hpp"
@@ -31,7 +32,13 @@ class WorkerTest : public ::testing::Test {
   template <typename F>
   auto onWorker(F f) {
     std::promise<decltype(f())> done;
-    worker_->post([&] { done.set_value(f()); });
+    worker_->post([&] {
+      try {
+        done.set_value(f());
+      } catch (...) {
+        done.set_exception(std::current_exception());  // never let it unwind the worker thread
+      }
+    });
     return done.get_future().get();
   }
 
@@ -90,7 +97,11 @@ TEST_F(WorkerTest, RandomBytesAreDroppedAndCounted) {
   }
   const auto& c = worker_->counters();
   ASSERT_TRUE(waitFor([&] { return c.packetsIn.load(); }, 500));
-  EXPECT_EQ(c.droppedUnknownKind + c.droppedBadStun + c.droppedUnknownTuple, 500u);
+  EXPECT_EQ(c.droppedTotal(), 500u);
+  EXPECT_EQ(c.dropped(DropReason::UnknownKind) + c.dropped(DropReason::BadStun) +
+                c.dropped(DropReason::UnknownTuple),
+            500u)
+      << "with no transports, garbage is dropped by the worker's demultiplexer";
   EXPECT_EQ(c.packetsOut.load(), 0u) << "garbage must never be answered";
 }
 
@@ -126,15 +137,15 @@ TEST_F(WorkerTest, RejectsBindingWithBadIntegrity) {
 
   // Not authenticated, so DTLS from this address is still unknown and dropped.
   const uint8_t clientHello[] = {22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-  uint64_t before = worker_->counters().droppedUnknownTuple;
+  uint64_t before = worker_->counters().dropped(DropReason::UnknownTuple);
   send(clientHello);
-  EXPECT_TRUE(waitFor([&] { return worker_->counters().droppedUnknownTuple.load(); }, before + 1));
+  EXPECT_TRUE(waitFor([&] { return worker_->counters().dropped(DropReason::UnknownTuple); }, before + 1));
 }
 
 TEST_F(WorkerTest, IgnoresBindingForUnknownUsernameFragment) {
   send(bindingRequest("nobody:browser").serialize("whatever", true));
   EXPECT_FALSE(receive(300ms));
-  EXPECT_GE(worker_->counters().droppedBadStun.load(), 1u);
+  EXPECT_GE(worker_->counters().dropped(DropReason::BadStun), 1u);
 }
 
 TEST_F(WorkerTest, ClosingPeerUnregistersItsTransports) {
@@ -145,6 +156,30 @@ TEST_F(WorkerTest, ClosingPeerUnregistersItsTransports) {
   send(bindingRequest(ufrag + ":browser").serialize(password, true));
   EXPECT_FALSE(receive(300ms)) << "a freed transport must not answer";
   EXPECT_EQ(onWorker([&] { return worker_->router("room").transportCount(); }), 0u);
+}
+
+TEST_F(WorkerTest, GaugesFollowRoutersAndTransports) {
+  const WorkerCounters& c = worker_->counters();
+  onWorker([&] { return worker_->router("room").createWebRtcTransport("a"); });
+  onWorker([&] { return worker_->router("room").createWebRtcTransport("b"); });
+  onWorker([&] { return worker_->router("other").createWebRtcTransport("c"); });
+  EXPECT_EQ(c.routers.load(), 2);
+  EXPECT_EQ(c.transports.load(), 3);
+  onWorker([&] { return worker_->router("room").closePeer("a").producers.size(); });
+  EXPECT_EQ(c.transports.load(), 2);
+  onWorker([&] {
+    worker_->closeRouter("room");
+    return 0;
+  });
+  EXPECT_EQ(c.routers.load(), 1);
+  EXPECT_EQ(c.transports.load(), 1) << "a router's transports go with it";
+}
+
+TEST_F(WorkerTest, PeerLimitRejectionsAreCounted) {
+  for (int i = 0; i < 4; ++i) onWorker([&] { return worker_->router("room").createWebRtcTransport("p"); });
+  EXPECT_THROW(onWorker([&] { return worker_->router("room").createWebRtcTransport("p"); }),
+               common::RequestError);
+  EXPECT_EQ(worker_->counters().limitRejections[static_cast<size_t>(PeerLimitKind::Transports)].load(), 1u);
 }
 
 }  // namespace
