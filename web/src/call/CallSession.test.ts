@@ -1,64 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Device, FakeHandler, testFakeParameters } from 'mediasoup-client';
-import { FakeMediaStreamTrack } from 'fake-mediastreamtrack';
-import { CallSession, type CallSessionDeps } from './CallSession';
-import { SignalingClient } from '../signaling/SignalingClient';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CallSession } from './CallSession';
 import { FakeSfu } from '../test/FakeSfu';
+import { bob, makeSession, until } from '../test/sessionHarness';
 import type { ProducerInfo } from '../signaling/protocol';
-
-class FakeStream {
-  constructor(private readonly tracks: MediaStreamTrack[]) {}
-  getTracks() {
-    return [...this.tracks];
-  }
-  getAudioTracks() {
-    return this.tracks.filter((t) => t.kind === 'audio');
-  }
-  getVideoTracks() {
-    return this.tracks.filter((t) => t.kind === 'video');
-  }
-}
-
-function fakeGetUserMedia(opts: { failVideo?: boolean } = {}) {
-  return vi.fn(async (c: MediaStreamConstraints) => {
-    if (c.video && opts.failVideo) throw Object.assign(new Error('Requested device not found'), { name: 'NotFoundError' });
-    const tracks: MediaStreamTrack[] = [];
-    if (c.audio) tracks.push(new FakeMediaStreamTrack({ kind: 'audio' }) as unknown as MediaStreamTrack);
-    if (c.video) tracks.push(new FakeMediaStreamTrack({ kind: 'video' }) as unknown as MediaStreamTrack);
-    return new FakeStream(tracks) as unknown as MediaStream;
-  });
-}
-
-function makeSession(sfu: FakeSfu, opts: { failVideo?: boolean; requestTimeoutMs?: number } = {}) {
-  let t = 1000;
-  const getUserMedia = fakeGetUserMedia(opts);
-  const deps: CallSessionDeps = {
-    createSignaling: () =>
-      new SignalingClient({ url: 'ws://test/ws', createSocket: sfu.createSocket, requestTimeoutMs: opts.requestTimeoutMs ?? 2000 }),
-    createDevice: async () => new Device({ handlerFactory: FakeHandler.createFactory(testFakeParameters) }),
-    getUserMedia,
-    now: () => t++,
-  };
-  return { session: new CallSession(deps), getUserMedia };
-}
-
-const bob = {
-  id: 'bob',
-  displayName: 'Bob',
-  producers: [
-    { id: 'bob-mic', peerId: 'bob', kind: 'audio', source: 'mic', paused: false },
-    { id: 'bob-cam', peerId: 'bob', kind: 'video', source: 'webcam', paused: false },
-  ] as ProducerInfo[],
-};
-
-/** Waits until the condition holds (the fake server answers on timers). */
-async function until(cond: () => boolean, what: string, ms = 2000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 describe('CallSession', () => {
   let session: CallSession | undefined;
@@ -149,7 +93,8 @@ describe('CallSession', () => {
       if (withServerMid) sfu.consumerMid = (n) => `srv${n}`;
       const { session: s } = makeSession(sfu);
       await s.join('room', 'Ann');
-      const consumers = (s as unknown as { consumers: Map<string, { consumer: { rtpParameters: { mid?: string } } }> }).consumers;
+      const link = (s as unknown as { link: { consumers: Map<string, { consumer: { rtpParameters: { mid?: string } } }> } }).link;
+      const consumers = link.consumers;
       const out = [...consumers.values()].map((e) => e.consumer.rtpParameters.mid);
       await s.leave();
       return out;
@@ -249,14 +194,14 @@ describe('CallSession', () => {
     expect(s.state.errors.at(-1)?.code).toBe('timeout');
   });
 
-  it('a lost socket fails the call; a leave does not', async () => {
+  it('a policy close (1008) ends the call; a leave does not', async () => {
     const sfu = new FakeSfu();
     const { session: s } = makeSession(sfu);
     session = s;
     await s.join('room', 'Ann');
-    sfu.socket!.serverClose(1006);
+    sfu.socket!.serverClose(1008, 'too many requests');
     expect(s.state.phase).toBe('failed');
-    expect(s.state.errors.at(-1)?.message).toContain('Lost the connection');
+    expect(s.state.errors.at(-1)?.message).toContain('The server closed the connection (code 1008: too many requests)');
 
     const sfu2 = new FakeSfu();
     const { session: s2 } = makeSession(sfu2);

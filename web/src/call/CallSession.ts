@@ -12,6 +12,10 @@ import {
   type ProducerInfo,
   type ProducerSource,
 } from '../signaling/protocol';
+import { readTokenHints, type JoinCredentials } from '../access/roomAccess';
+import type { JoinPermissions } from '../signaling/protocol';
+import { CallLink } from './CallLink';
+import { DEFAULT_RECONNECT_POLICY, isRetryableError, isTerminalClose, reconnectDelay, type ReconnectPolicy } from './reconnectPolicy';
 import { Store } from './Store';
 import {
   callReducer,
@@ -29,6 +33,10 @@ export interface CallSessionDeps {
   createDevice: () => Promise<Device>;
   getUserMedia: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
   now: () => number;
+  /** Backoff schedule; DEFAULT_RECONNECT_POLICY when absent. */
+  reconnectPolicy?: ReconnectPolicy;
+  /** Jitter source (Math.random when absent). */
+  random?: () => number;
 }
 
 export interface ConsumerStats {
@@ -48,6 +56,10 @@ export interface CallTimeline {
   joinedAt: number | undefined;
   /** performance.now() when the first remote video frame was shown. */
   firstRemoteFrameAt: number | undefined;
+  /** performance.now() when the connection was last lost (start of "reconnecting"). */
+  lostAt: number | undefined;
+  /** performance.now() when the last reconnect got its join response. */
+  rejoinedAt: number | undefined;
 }
 
 /** 640x480 at 30 fps, as ideals: a camera that cannot do it still works. */
@@ -63,12 +75,6 @@ const AUDIO_CONSTRAINTS: MediaTrackConstraints = {
   autoGainControl: true,
 };
 
-interface ConsumerEntry {
-  consumer: ms.Consumer;
-  peerId: string;
-  source: ProducerSource;
-}
-
 export function browserDeps(): CallSessionDeps {
   return {
     createSignaling: () => new SignalingClient({ url: signalingUrlFor(location) }),
@@ -80,36 +86,37 @@ export function browserDeps(): CallSessionDeps {
 
 export class CallSession {
   readonly store: CallStore;
-  readonly timeline: CallTimeline = { joinedAt: undefined, firstRemoteFrameAt: undefined };
+  readonly timeline: CallTimeline = {
+    joinedAt: undefined,
+    firstRemoteFrameAt: undefined,
+    lostAt: undefined,
+    rejoinedAt: undefined,
+  };
 
   private readonly deps: CallSessionDeps;
-  private signaling: SignalingClient | undefined;
-  private device: Device | undefined;
-  private sendTransport: ms.Transport | undefined;
-  private recvTransport: ms.Transport | undefined;
-  private micProducer: ms.Producer | undefined;
-  private camProducer: ms.Producer | undefined;
+  private readonly policy: ReconnectPolicy;
+  /** The current connection; replaced whole by a reconnect. */
+  private link: CallLink | undefined;
+  /** The lost link while reconnecting: its consumers stay open so tiles keep their last frame. */
+  private frozenLink: CallLink | undefined;
   private localStream: MediaStream | undefined;
-  private readonly consumers = new Map<string, ConsumerEntry>();
-  /** Producer ids we consume or are about to consume; guards against consuming twice. */
-  private readonly consumedProducers = new Set<string>();
-  /** Consumers the server closed while our consume() was still in flight. */
-  private readonly closedConsumerIds = new Set<string>();
-  private readonly goneProducers = new Set<string>();
-  /** Settles when the recv transport exists; newProducer may arrive before that. */
-  private readonly recvReady: Promise<void>;
-  private markRecvReady: (ok: boolean) => void = () => {};
+  private localMedia: Promise<MediaStream | undefined> | undefined;
+  private roomId = '';
+  private displayName = '';
   private ended = false;
+  private reconnecting = false;
+  /** Cuts a reconnect backoff wait short (leave). */
+  private wakeBackoff: (() => void) | undefined;
   private nextLocalMid = 0;
   private joinStarted = false;
+  /** Token and passcode, sent with every join (rejoins too). */
+  private credentials: JoinCredentials = {};
+  private joinPermissions: JoinPermissions = { publish: true, subscribe: true, chat: true };
 
   constructor(deps: CallSessionDeps, store?: CallStore) {
     this.deps = deps;
+    this.policy = deps.reconnectPolicy ?? DEFAULT_RECONNECT_POLICY;
     this.store = store ?? new Store(callReducer, initialCallState());
-    this.recvReady = new Promise<void>((resolve, reject) => {
-      this.markRecvReady = (ok) => (ok ? resolve() : reject(new SignalingError('closed', 'No receive transport')));
-    });
-    this.recvReady.catch(() => {});
   }
 
   get state(): CallState {
@@ -120,66 +127,101 @@ export class CallSession {
     return this.state.selfPeerId;
   }
 
+  /** What the server lets us do (a join token may allow less than everything). */
+  get permissions(): JoinPermissions {
+    return this.joinPermissions;
+  }
+
   /** Runs the whole join flow. Failures end up in the store as a fatal error. */
-  async join(roomId: string, displayName: string): Promise<void> {
+  async join(roomId: string, displayName: string, credentials: JoinCredentials = {}): Promise<void> {
     if (this.joinStarted) throw new Error('CallSession.join() may be called once');
     this.joinStarted = true;
+    this.roomId = roomId;
+    this.displayName = displayName;
+    this.credentials = credentials;
+    // The token's own (unverified) claims tell early whether asking for camera and mic makes sense.
+    if (credentials.token) this.joinPermissions = readTokenHints(credentials.token)?.permissions ?? this.joinPermissions;
     this.dispatch({ type: 'connecting', roomId, displayName });
+    // Media capture runs while we talk to the server; the permission prompt overlaps the RTTs.
+    const capture = this.joinPermissions.publish ? this.acquireLocalMedia() : Promise.resolve(undefined);
+    this.localMedia = capture.then((stream) => {
+      if (this.ended) stream?.getTracks().forEach((t) => t.stop());
+      else this.localStream = stream;
+      return this.ended ? undefined : stream;
+    });
+    let link: CallLink | undefined;
     try {
-      await this.runJoin(roomId, displayName);
+      link = this.openLink();
+      await this.runJoin(link, false);
     } catch (err) {
-      if (this.ended) return;
+      // A link that was replaced (a reconnect took over) or a left call reports nothing.
+      if (this.ended || link?.closed) return;
       this.fail(err, 'Could not join the call');
     }
   }
 
-  private async runJoin(roomId: string, displayName: string): Promise<void> {
+  private openLink(): CallLink {
     const signaling = this.deps.createSignaling();
-    this.signaling = signaling;
-    signaling.on('notification', (n) => this.onNotification(n));
+    const link = new CallLink(signaling);
+    this.link = link;
+    signaling.on('notification', (n) => {
+      if (this.isCurrent(link)) this.onNotification(link, n);
+    });
     signaling.on('close', (ev) => {
-      if (ev.byClient || this.ended) return;
-      this.fail(
-        new SignalingError('closed', `Lost the connection to the server (code ${ev.code}${ev.reason ? `: ${ev.reason}` : ''})`),
-        'Connection lost',
-      );
+      if (ev.byClient) return;
+      const how = `code ${ev.code}${ev.reason ? `: ${ev.reason}` : ''}`;
+      if (isTerminalClose(ev.code)) {
+        this.onLinkLost(link, `The server closed the connection (${how})`, true);
+      } else {
+        this.onLinkLost(link, `Lost the connection to the server (${how})`, false);
+      }
     });
     signaling.on('protocolError', (err) => {
-      this.dispatch({ type: 'error', code: err.code, message: `Server: ${err.message}`, fatal: false });
+      if (this.isCurrent(link)) this.dispatch({ type: 'error', code: err.code, message: `Server: ${err.message}`, fatal: false });
     });
+    return link;
+  }
 
-    // Media capture runs while we talk to the server; the permission prompt overlaps the RTTs.
-    const mediaPromise = this.acquireLocalMedia();
-
+  /** The protocol.md call flow on one link. `rejoin`: a reconnect, with local media already known. */
+  private async runJoin(link: CallLink, rejoin: boolean): Promise<void> {
+    const signaling = link.signaling;
     await signaling.connect();
-    this.assertActive();
+    this.assertLive(link);
     const { rtpCapabilities } = await signaling.request('getRouterRtpCapabilities', {});
     const device = await this.deps.createDevice();
     await device.load({ routerRtpCapabilities: rtpCapabilities });
-    this.device = device;
-    this.assertActive();
+    link.device = device;
+    this.assertLive(link);
 
     const joined = await signaling.request('join', {
-      roomId,
-      displayName,
+      roomId: this.roomId,
+      displayName: this.displayName,
       rtpCapabilities: device.rtpCapabilities,
+      ...this.credentials,
     });
-    this.timeline.joinedAt = this.deps.now();
-    this.assertActive();
-    this.dispatch({ type: 'joined', selfPeerId: joined.peerId, peers: joined.peers });
+    this.assertLive(link);
+    link.joined = true;
+    if (joined.permissions) this.joinPermissions = joined.permissions;
+    if (rejoin) this.timeline.rejoinedAt = this.deps.now();
+    else this.timeline.joinedAt = this.deps.now();
+    this.dispatch({ type: 'joined', selfPeerId: joined.peerId, peers: joined.peers, rejoin });
+    // The tiles from before are replaced now; their frozen frames can go.
+    this.releaseFrozenLink();
 
     const iceServers = joined.iceServers ?? [];
-    const recvSetup = this.createTransport('recv', iceServers);
+    const recvSetup = this.createTransport(link, 'recv', iceServers);
     recvSetup.then(
-      () => this.markRecvReady(true),
-      () => this.markRecvReady(false),
+      () => link.markRecvReady(true),
+      () => link.markRecvReady(false),
     );
     // Consuming does not wait for our own producers: we see others as early as possible.
     const consumeExisting = recvSetup.then(() =>
-      Promise.all(joined.peers.flatMap((p) => p.producers).map((pr) => this.consumeProducer(pr))),
+      Promise.all(joined.peers.flatMap((p) => p.producers).map((pr) => this.consumeProducer(link, pr))),
     );
-    const sendSetup = this.createTransport('send', iceServers);
-    const produceLocal = Promise.all([sendSetup, mediaPromise]).then(([, stream]) => this.produceLocal(stream));
+    const sendSetup = this.createTransport(link, 'send', iceServers);
+    const produceLocal = Promise.all([sendSetup, this.localMedia]).then(([, stream]) =>
+      this.produceLocal(link, this.joinPermissions.publish ? stream : undefined, rejoin),
+    );
     await Promise.all([consumeExisting, produceLocal]);
   }
 
@@ -203,11 +245,15 @@ export class CallSession {
     }
   }
 
-  private async createTransport(direction: TransportDirection, iceServers: RTCIceServer[]): Promise<ms.Transport> {
-    const signaling = this.requireSignaling();
-    const device = this.device!;
+  private async createTransport(
+    link: CallLink,
+    direction: TransportDirection,
+    iceServers: RTCIceServer[],
+  ): Promise<ms.Transport> {
+    const signaling = link.signaling;
+    const device = link.device!;
     const info = await signaling.request('createWebRtcTransport', { direction });
-    this.assertActive();
+    this.assertLive(link);
     const options: ms.TransportOptions = {
       id: info.id,
       iceParameters: info.iceParameters,
@@ -222,10 +268,10 @@ export class CallSession {
         .then(() => callback(), (err: Error) => errback(err));
     });
     transport.on('connectionstatechange', (state) => {
+      if (!this.isCurrent(link)) return;
       this.dispatch({ type: 'transportState', direction, state: state as TransportState });
-      if (state === 'failed' && !this.ended) {
-        this.warn('ice_failed', `Media connection failed (${direction} transport): audio/video cannot flow`);
-      }
+      // ICE consent lost (server gone, network changed): the same way back as a lost socket.
+      if (state === 'failed') this.onLinkLost(link, `Media connection failed (${direction} transport)`, false);
     });
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
@@ -239,62 +285,72 @@ export class CallSession {
           })
           .then(({ id }) => callback({ id }), (err: Error) => errback(err));
       });
-      this.sendTransport = transport;
+      link.sendTransport = transport;
     } else {
-      this.recvTransport = transport;
+      link.recvTransport = transport;
     }
     return transport;
   }
 
-  private async produceLocal(stream: MediaStream | undefined): Promise<void> {
-    if (this.ended) {
-      stream?.getTracks().forEach((t) => t.stop());
-      return;
-    }
-    this.localStream = stream;
-    const transport = this.sendTransport!;
-    const device = this.device!;
-    const audio = stream?.getAudioTracks()[0];
-    const video = stream?.getVideoTracks()[0];
-    if (video) this.dispatch({ type: 'localMedia', patch: { videoTrack: video } });
+  /**
+   * Sends the microphone and camera. On a rejoin the same tracks are sent again, and a
+   * device the user had turned off is paused straight away so it stays off for everyone.
+   */
+  private async produceLocal(link: CallLink, stream: MediaStream | undefined, rejoin: boolean): Promise<void> {
+    if (!this.isCurrent(link)) return;
+    const transport = link.sendTransport!;
+    const device = link.device!;
+    const audio = live(stream?.getAudioTracks()[0]);
+    const video = live(stream?.getVideoTracks()[0]);
+    if (video && !rejoin) this.dispatch({ type: 'localMedia', patch: { videoTrack: video } });
+
+    const produce = async (track: MediaStreamTrack, source: 'mic' | 'webcam'): Promise<void> => {
+      const key = source === 'mic' ? 'micOn' : 'camOn';
+      const wantOn = rejoin ? this.state.local[key] : true;
+      // A producer paused on the old link disabled this track; enable it to match.
+      track.enabled = wantOn;
+      try {
+        const producer = await transport.produce({ track, appData: { source }, stopTracks: false });
+        if (!this.isCurrent(link)) return;
+        if (source === 'mic') link.micProducer = producer;
+        else link.camProducer = producer;
+        if (rejoin) {
+          if (!this.state.local[key]) await this.pauseNewProducer(link, producer);
+        } else {
+          this.dispatch({
+            type: 'localMedia',
+            patch: source === 'mic' ? { micOn: true, micAvailable: true } : { camOn: true, camAvailable: true },
+          });
+        }
+      } catch (err) {
+        if (!this.isCurrent(link)) return;
+        this.warn('produce_failed', `Could not send your ${source === 'mic' ? 'microphone' : 'camera'}: ${describe(err)}`);
+      }
+    };
 
     const tasks: Promise<void>[] = [];
-    if (audio && device.canProduce('audio')) {
-      tasks.push(
-        transport.produce({ track: audio, appData: { source: 'mic' } }).then(
-          (p) => {
-            this.micProducer = p;
-            this.dispatch({ type: 'localMedia', patch: { micOn: true, micAvailable: true } });
-          },
-          (err: unknown) => this.warn('produce_failed', `Could not send your microphone: ${describe(err)}`),
-        ),
-      );
-    }
-    if (video && device.canProduce('video')) {
-      tasks.push(
-        transport.produce({ track: video, appData: { source: 'webcam' } }).then(
-          (p) => {
-            this.camProducer = p;
-            this.dispatch({ type: 'localMedia', patch: { camOn: true, camAvailable: true } });
-          },
-          (err: unknown) => this.warn('produce_failed', `Could not send your camera: ${describe(err)}`),
-        ),
-      );
-    }
+    if (audio && device.canProduce('audio')) tasks.push(produce(audio, 'mic'));
+    if (video && device.canProduce('video')) tasks.push(produce(video, 'webcam'));
     await Promise.all(tasks);
   }
 
+  private async pauseNewProducer(link: CallLink, producer: ms.Producer): Promise<void> {
+    producer.pause();
+    await link.signaling.request('pauseProducer', { producerId: producer.id });
+  }
+
   /** consume -> recvTransport.consume -> resumeConsumer (the consumer starts paused). */
-  private async consumeProducer(pr: ProducerInfo): Promise<void> {
-    if (pr.peerId === this.state.selfPeerId || this.consumedProducers.has(pr.id)) return;
-    this.consumedProducers.add(pr.id);
+  private async consumeProducer(link: CallLink, pr: ProducerInfo): Promise<void> {
+    if (pr.peerId === this.state.selfPeerId || link.consumedProducers.has(pr.id)) return;
+    if (!this.joinPermissions.subscribe) return;
+    link.consumedProducers.add(pr.id);
     try {
-      await this.recvReady;
-      if (this.ended || this.goneProducers.has(pr.id)) return;
-      const signaling = this.requireSignaling();
-      const transport = this.recvTransport!;
+      await link.recvReady;
+      if (!this.isCurrent(link) || link.goneProducers.has(pr.id)) return;
+      const signaling = link.signaling;
+      const transport = link.recvTransport!;
       const res = await signaling.request('consume', { transportId: transport.id, producerId: pr.id });
-      if (this.ended) return;
+      if (!this.isCurrent(link)) return;
       const consumer = await transport.consume({
         id: res.id,
         producerId: res.producerId,
@@ -302,11 +358,11 @@ export class CallSession {
         rtpParameters: this.withMid(res.rtpParameters),
         appData: { peerId: pr.peerId, source: pr.source },
       });
-      if (this.ended || this.closedConsumerIds.has(consumer.id) || this.goneProducers.has(pr.id)) {
+      if (!this.isCurrent(link) || link.closedConsumerIds.has(consumer.id) || link.goneProducers.has(pr.id)) {
         consumer.close();
         return;
       }
-      this.consumers.set(consumer.id, { consumer, peerId: pr.peerId, source: pr.source });
+      link.consumers.set(consumer.id, { consumer, peerId: pr.peerId, source: pr.source });
       if (res.producerPaused !== pr.paused) {
         this.dispatch({ type: 'producerPausedChanged', producerId: pr.id, peerId: pr.peerId, paused: res.producerPaused });
       }
@@ -323,8 +379,8 @@ export class CallSession {
       });
       await signaling.request('resumeConsumer', { consumerId: consumer.id });
     } catch (err) {
-      this.consumedProducers.delete(pr.id);
-      if (this.ended || this.goneProducers.has(pr.id)) return;
+      link.consumedProducers.delete(pr.id);
+      if (!this.isCurrent(link) || link.goneProducers.has(pr.id)) return;
       this.warn('consume_failed', `Could not receive ${pr.kind} from a participant: ${describe(err)}`);
     }
   }
@@ -340,28 +396,27 @@ export class CallSession {
     return { ...rtp, mid: `c${this.nextLocalMid++}` };
   }
 
-  private onNotification(n: Notification): void {
-    if (this.ended) return;
+  private onNotification(link: CallLink, n: Notification): void {
     switch (n.method) {
       case 'peerJoined':
         this.dispatch({ type: 'peerJoined', id: n.data.id, displayName: n.data.displayName });
         break;
       case 'peerLeft':
-        for (const [id, e] of this.consumers) {
-          if (e.peerId === n.data.peerId) this.closeConsumer(id);
+        for (const [id, e] of link.consumers) {
+          if (e.peerId === n.data.peerId) this.closeConsumer(link, id);
         }
-        for (const pid of Object.keys(this.state.peers[n.data.peerId]?.producers ?? {})) this.goneProducers.add(pid);
+        for (const pid of Object.keys(this.state.peers[n.data.peerId]?.producers ?? {})) link.goneProducers.add(pid);
         this.dispatch({ type: 'peerLeft', peerId: n.data.peerId });
         break;
       case 'newProducer':
         this.dispatch({ type: 'producerAdded', producer: n.data });
         // Before the recv transport exists, consumeProducer waits for it.
-        void this.consumeProducer(n.data);
+        void this.consumeProducer(link, n.data);
         break;
       case 'producerClosed':
-        this.goneProducers.add(n.data.producerId);
-        for (const [id, e] of this.consumers) {
-          if (e.consumer.producerId === n.data.producerId) this.closeConsumer(id);
+        link.goneProducers.add(n.data.producerId);
+        for (const [id, e] of link.consumers) {
+          if (e.consumer.producerId === n.data.producerId) this.closeConsumer(link, id);
         }
         this.dispatch({ type: 'producerClosed', producerId: n.data.producerId, peerId: n.data.peerId });
         break;
@@ -375,8 +430,8 @@ export class CallSession {
         });
         break;
       case 'consumerClosed':
-        if (this.consumers.has(n.data.consumerId)) this.closeConsumer(n.data.consumerId);
-        else this.closedConsumerIds.add(n.data.consumerId);
+        if (link.consumers.has(n.data.consumerId)) this.closeConsumer(link, n.data.consumerId);
+        else link.closedConsumerIds.add(n.data.consumerId);
         break;
       case 'chat':
         this.dispatch({
@@ -387,54 +442,152 @@ export class CallSession {
     }
   }
 
-  private closeConsumer(consumerId: string): void {
-    const entry = this.consumers.get(consumerId);
-    this.consumers.delete(consumerId);
+  private closeConsumer(link: CallLink, consumerId: string): void {
+    const entry = link.consumers.get(consumerId);
+    link.consumers.delete(consumerId);
     entry?.consumer.close();
     this.dispatch({ type: 'consumerClosed', consumerId });
+  }
+
+  // ---- Losing the server and getting back -----------------------------------------------
+
+  /**
+   * The socket closed or a transport failed. A call that was joined goes to
+   * "reconnecting"; a link still joining lets its own flow see the error.
+   */
+  private onLinkLost(link: CallLink, reason: string, terminal: boolean): void {
+    if (!this.isCurrent(link)) return;
+    if (terminal) {
+      this.fail(new SignalingError('closed', reason), 'Disconnected');
+      return;
+    }
+    if (!link.joined) return;
+    if (this.reconnecting) {
+      // A rejoin in flight lost its new link: its attempt fails and the loop tries again.
+      link.close();
+      return;
+    }
+    this.startReconnect(link, reason);
+  }
+
+  private startReconnect(link: CallLink, reason: string): void {
+    this.reconnecting = true;
+    const since = this.deps.now();
+    this.timeline.lostAt = since;
+    // Tiles keep their last frame: their peers stay in the state, and their consumers open,
+    // until the rejoin replaces them.
+    link.close({ keepReceiving: true });
+    this.frozenLink = link;
+    console.warn(`[CallSession] ${reason}; reconnecting`);
+    this.dispatch({ type: 'reconnecting', reason, since });
+    void this.reconnectLoop(since);
+  }
+
+  private async reconnectLoop(since: number): Promise<void> {
+    let lastError: string | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const delay = reconnectDelay(attempt, this.policy, this.deps.random);
+      const now = this.deps.now();
+      if (now - since + delay > this.policy.giveUpAfterMs) {
+        const secs = Math.round((now - since) / 1000);
+        this.fail(
+          new SignalingError('reconnect_failed', `Could not reconnect after ${secs} s${lastError ? ` (${lastError})` : ''}`),
+          'Connection lost',
+        );
+        return;
+      }
+      this.dispatch({ type: 'reconnectAttempt', attempt: attempt - 1, nextAttemptAt: now + delay, lastError });
+      await this.backoff(delay);
+      if (this.ended) return;
+      this.dispatch({ type: 'reconnectAttempt', attempt, nextAttemptAt: undefined });
+      const link = this.openLink();
+      try {
+        await this.runJoin(link, true);
+        if (link.closed) throw new SignalingError('closed', 'Lost the connection while rejoining');
+        this.reconnecting = false;
+        return;
+      } catch (err) {
+        if (this.ended) return;
+        const retry = link.closed || isRetryableError(err);
+        link.close();
+        if (!retry) {
+          this.fail(err, 'Could not rejoin the call');
+          return;
+        }
+        lastError = describe(err);
+        // The attempt got as far as a join response (phase "joined"): show reconnecting again.
+        if (link.joined) this.dispatch({ type: 'reconnecting', reason: lastError, since });
+      }
+    }
+  }
+
+  private releaseFrozenLink(): void {
+    this.frozenLink?.close();
+    this.frozenLink = undefined;
+  }
+
+  private backoff(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeBackoff = done;
+    }).finally(() => {
+      this.wakeBackoff = undefined;
+    });
   }
 
   // ---- User actions ---------------------------------------------------------------------
 
   async setMicEnabled(on: boolean): Promise<void> {
-    await this.setProducerEnabled(this.micProducer, on, 'micOn');
+    await this.setProducerEnabled('mic', on);
   }
 
   async setCamEnabled(on: boolean): Promise<void> {
-    await this.setProducerEnabled(this.camProducer, on, 'camOn');
+    await this.setProducerEnabled('cam', on);
   }
 
-  private async setProducerEnabled(
-    producer: ms.Producer | undefined,
-    on: boolean,
-    key: 'micOn' | 'camOn',
-  ): Promise<void> {
-    if (!producer || producer.closed || this.ended) return;
+  private async setProducerEnabled(which: 'mic' | 'cam', on: boolean): Promise<void> {
+    if (this.ended) return;
+    const key = which === 'mic' ? 'micOn' : 'camOn';
+    const link = this.link;
+    const producer = which === 'mic' ? link?.micProducer : link?.camProducer;
+    if (!link || link.closed || !producer || producer.closed) {
+      // While reconnecting only the wish is kept; the rejoin sends the device in that state.
+      const available = which === 'mic' ? this.state.local.micAvailable : this.state.local.camAvailable;
+      if (this.state.phase === 'reconnecting' && available) this.dispatch({ type: 'localMedia', patch: { [key]: on } });
+      return;
+    }
     if (on === !producer.paused) return;
     // Local first: the button reacts at once and no more media is sent.
     if (on) producer.resume();
     else producer.pause();
     this.dispatch({ type: 'localMedia', patch: { [key]: on } });
     try {
-      await this.requireSignaling().request(on ? 'resumeProducer' : 'pauseProducer', { producerId: producer.id });
+      await link.signaling.request(on ? 'resumeProducer' : 'pauseProducer', { producerId: producer.id });
     } catch (err) {
+      // The link went away meanwhile: the wish stands and a rejoin applies it.
+      if (!this.isCurrent(link)) return;
       // The server did not follow: put the local side back so both agree.
       if (on) producer.pause();
       else producer.resume();
       this.dispatch({ type: 'localMedia', patch: { [key]: !on } });
-      this.warn('toggle_failed', `Could not turn ${key === 'micOn' ? 'microphone' : 'camera'} ${on ? 'on' : 'off'}: ${describe(err)}`);
+      this.warn('toggle_failed', `Could not turn ${which === 'mic' ? 'microphone' : 'camera'} ${on ? 'on' : 'off'}: ${describe(err)}`);
     }
   }
 
   async sendChat(text: string): Promise<boolean> {
     const body = text.trim();
-    if (body === '' || this.ended || this.state.phase !== 'joined') return false;
+    const link = this.link;
+    if (body === '' || this.ended || !link || this.state.phase !== 'joined') return false;
     if (utf8Length(body) > MAX_CHAT_LENGTH) {
       this.warn('chat_too_long', `Messages are limited to ${MAX_CHAT_LENGTH} characters`);
       return false;
     }
     try {
-      const res = await this.requireSignaling().request('chat', { text: body });
+      const res = await link.signaling.request('chat', { text: body });
       const self = this.state;
       this.dispatch({
         type: 'chatMessage',
@@ -461,12 +614,12 @@ export class CallSession {
   /** Leaves politely (the `leave` request), then frees everything. Safe to call twice. */
   async leave(): Promise<void> {
     if (this.ended) return;
-    const signaling = this.signaling;
-    const wasJoined = this.state.phase === 'joined';
+    const link = this.link;
     this.ended = true;
-    if (signaling && wasJoined && signaling.state === 'open') {
+    this.wakeBackoff?.();
+    if (link && link.joined && !link.closed && link.signaling.state === 'open') {
       try {
-        await signaling.request('leave', {}, { timeoutMs: 3000 });
+        await link.signaling.request('leave', {}, { timeoutMs: 3000 });
       } catch {
         // Closing the socket frees the session on the server anyway.
       }
@@ -478,16 +631,11 @@ export class CallSession {
   /** Frees everything without telling the server (page unload, failure). */
   private teardown(): void {
     this.ended = true;
-    this.markRecvReady(false);
-    for (const e of this.consumers.values()) e.consumer.close();
-    this.consumers.clear();
-    this.micProducer?.close();
-    this.camProducer?.close();
-    this.sendTransport?.close();
-    this.recvTransport?.close();
+    this.wakeBackoff?.();
+    this.link?.close();
+    this.releaseFrozenLink();
     this.localStream?.getTracks().forEach((t) => t.stop());
     this.localStream = undefined;
-    this.signaling?.close();
   }
 
   private fail(err: unknown, context: string): void {
@@ -505,7 +653,7 @@ export class CallSession {
 
   async consumerStats(): Promise<ConsumerStats[]> {
     const out: ConsumerStats[] = [];
-    for (const [id, e] of this.consumers) {
+    for (const [id, e] of this.link?.consumers ?? []) {
       const row: ConsumerStats = {
         peerId: e.peerId,
         kind: e.consumer.kind,
@@ -545,13 +693,14 @@ export class CallSession {
     this.dispatch({ type: 'error', code, message, fatal: false });
   }
 
-  private requireSignaling(): SignalingClient {
-    if (!this.signaling) throw new SignalingError('not_connected', 'Not connected');
-    return this.signaling;
+  /** Events and results of a replaced or closed link are ignored. */
+  private isCurrent(link: CallLink): boolean {
+    return !this.ended && this.link === link && !link.closed;
   }
 
-  private assertActive(): void {
+  private assertLive(link: CallLink): void {
     if (this.ended) throw new SignalingError('closed', 'The call was left');
+    if (link.closed) throw new SignalingError('closed', 'The connection was replaced');
   }
 }
 
@@ -574,6 +723,11 @@ const MediaStreamCtor: { new (): MediaStream } =
           return this.tracks.filter((t) => t.kind === 'video');
         }
       } as unknown as { new (): MediaStream });
+
+/** A track that still delivers media; an ended one cannot be sent again. */
+function live(track: MediaStreamTrack | undefined): MediaStreamTrack | undefined {
+  return track && track.readyState !== 'ended' ? track : undefined;
+}
 
 function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;

@@ -177,6 +177,46 @@ describe('callReducer', () => {
     ]);
     expect(s.peerOrder).toEqual(['b', 'z']);
   });
+
+  it('reconnecting keeps the peers and their tracks, and counts attempts', () => {
+    const before = run([...joined, { type: 'consumerAdded', consumer: consumer('k1', camB) }]);
+    const s = run(
+      [
+        { type: 'reconnecting', reason: 'Lost the connection (code 1006)', since: 100 },
+        { type: 'reconnectAttempt', attempt: 0, nextAttemptAt: 600 },
+        { type: 'reconnectAttempt', attempt: 1, nextAttemptAt: undefined },
+        { type: 'reconnectAttempt', attempt: 1, nextAttemptAt: 1600, lastError: 'closed' },
+      ],
+      before,
+    );
+    expect(s.phase).toBe('reconnecting');
+    expect(s.peers).toBe(before.peers);
+    expect(s.reconnect).toEqual({ reason: 'Lost the connection (code 1006)', since: 100, attempt: 1, nextAttemptAt: 1600, lastError: 'closed' });
+    expect(s.transports).toEqual({ send: 'new', recv: 'new' });
+  });
+
+  it('a rejoin replaces every peer from before and clears the reconnect state', () => {
+    const s = run([
+      ...joined,
+      { type: 'consumerAdded', consumer: consumer('k1', camB) },
+      { type: 'localMedia', patch: { micOn: false, camOn: true } },
+      { type: 'reconnecting', reason: 'x', since: 1 },
+      { type: 'joined', rejoin: true, selfPeerId: 'a2', peers: [{ id: 'b2', displayName: 'Bob', producers: [micB] }] },
+    ]);
+    expect(s.phase).toBe('joined');
+    expect(s.selfPeerId).toBe('a2');
+    expect(s.peerOrder).toEqual(['b2']);
+    expect(s.peers.b).toBeUndefined();
+    expect(s.peers.b2!.consumers).toEqual({});
+    expect(s.reconnect).toBeUndefined();
+    expect(s.rejoins).toBe(1);
+    expect(s.local.micOn).toBe(false);
+  });
+
+  it('reconnecting is ignored once the call is left or failed', () => {
+    const left = run([...joined, { type: 'left' }]);
+    expect(callReducer(left, { type: 'reconnecting', reason: 'x', since: 1 })).toBe(left);
+  });
 });
 
 describe('initials', () => {

@@ -2,7 +2,8 @@
 // tracks are carried as opaque references so React can attach them to media elements.
 import type { MediaKind, PeerInfo, ProducerInfo, ProducerSource } from '../signaling/protocol';
 
-export type CallPhase = 'idle' | 'connecting' | 'joined' | 'left' | 'failed';
+/** `reconnecting`: we were in the call, lost the server, and are trying to get back. */
+export type CallPhase = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'failed';
 export type TransportDirection = 'send' | 'recv';
 export type TransportState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
 
@@ -59,8 +60,25 @@ export interface CallError {
   count: number;
 }
 
+export interface ReconnectInfo {
+  /** Why the connection was lost, for the banner. */
+  reason: string;
+  /** deps.now() when it was lost. */
+  since: number;
+  /** Attempts started so far (0 while waiting for the first). */
+  attempt: number;
+  /** deps.now() when the next attempt starts, if one is scheduled. */
+  nextAttemptAt: number | undefined;
+  /** Why the last attempt failed. */
+  lastError: string | undefined;
+}
+
 export interface CallState {
   phase: CallPhase;
+  /** Set while phase is "reconnecting", and kept when reconnecting gave up. */
+  reconnect: ReconnectInfo | undefined;
+  /** How many times the call was joined again after losing the server. */
+  rejoins: number;
   roomId: string | undefined;
   displayName: string;
   selfPeerId: string | undefined;
@@ -75,7 +93,10 @@ export interface CallState {
 
 export type CallAction =
   | { type: 'connecting'; roomId: string; displayName: string }
-  | { type: 'joined'; selfPeerId: string; peers: PeerInfo[] }
+  /** `rejoin`: a reconnect joined again; every peer from before is replaced. */
+  | { type: 'joined'; selfPeerId: string; peers: PeerInfo[]; rejoin?: boolean }
+  | { type: 'reconnecting'; reason: string; since: number }
+  | { type: 'reconnectAttempt'; attempt: number; nextAttemptAt: number | undefined; lastError?: string }
   | { type: 'peerJoined'; id: string; displayName: string }
   | { type: 'peerLeft'; peerId: string }
   | { type: 'producerAdded'; producer: ProducerInfo }
@@ -96,6 +117,8 @@ const MAX_ERRORS = 3;
 export function initialCallState(): CallState {
   return {
     phase: 'idle',
+    reconnect: undefined,
+    rejoins: 0,
     roomId: undefined,
     displayName: '',
     selfPeerId: undefined,
@@ -123,6 +146,7 @@ export function callReducer(state: CallState, action: CallAction): CallState {
       };
 
     case 'joined': {
+      if (action.rejoin) return rejoined(state, action.selfPeerId, action.peers);
       // Notifications that raced ahead of the join response are kept, not dropped.
       const peers: Record<string, RemotePeer> = { ...state.peers };
       const order: string[] = [];
@@ -139,6 +163,27 @@ export function callReducer(state: CallState, action: CallAction): CallState {
       const errors = state.errors.filter((e) => !e.fatal);
       return { ...state, phase: 'joined', selfPeerId: action.selfPeerId, peers, peerOrder: order, errors };
     }
+
+    case 'reconnecting':
+      if (state.phase !== 'joined' && state.phase !== 'reconnecting') return state;
+      return {
+        ...state,
+        phase: 'reconnecting',
+        reconnect: { reason: action.reason, since: action.since, attempt: 0, nextAttemptAt: undefined, lastError: undefined },
+        transports: { send: 'new', recv: 'new' },
+      };
+
+    case 'reconnectAttempt':
+      if (state.phase !== 'reconnecting' || !state.reconnect) return state;
+      return {
+        ...state,
+        reconnect: {
+          ...state.reconnect,
+          attempt: action.attempt,
+          nextAttemptAt: action.nextAttemptAt,
+          lastError: action.lastError ?? state.reconnect.lastError,
+        },
+      };
 
     case 'peerJoined': {
       if (action.id === state.selfPeerId) return state;
@@ -259,6 +304,32 @@ export function callReducer(state: CallState, action: CallAction): CallState {
         local: { ...state.local, micOn: false, camOn: false, videoTrack: undefined },
       };
   }
+}
+
+/**
+ * After a reconnect the server knows us as a new peer, and the peers from before (their
+ * tiles kept their last frame while we were away) are replaced by what it lists now.
+ */
+function rejoined(state: CallState, selfPeerId: string, list: PeerInfo[]): CallState {
+  const peers: Record<string, RemotePeer> = {};
+  const order: string[] = [];
+  for (const p of list) {
+    if (p.id === selfPeerId) continue;
+    const producers: Record<string, RemoteProducer> = {};
+    for (const pr of p.producers) producers[pr.id] = toRemoteProducer(pr);
+    peers[p.id] = { id: p.id, displayName: p.displayName, producers, consumers: {} };
+    order.push(p.id);
+  }
+  return {
+    ...state,
+    phase: 'joined',
+    selfPeerId,
+    peers,
+    peerOrder: order,
+    reconnect: undefined,
+    rejoins: state.rejoins + 1,
+    errors: state.errors.filter((e) => !e.fatal),
+  };
 }
 
 function toRemoteProducer(p: ProducerInfo): RemoteProducer {

@@ -7,6 +7,7 @@ import { ChatPanel } from './ChatPanel';
 import { ControlBar } from './ControlBar';
 import { ErrorBanner } from './ErrorBanner';
 import { ParticipantsPanel, type ParticipantRow } from './ParticipantsPanel';
+import { ReconnectingBanner } from './ReconnectingBanner';
 import { VideoGrid } from './VideoGrid';
 import { VideoTile } from './VideoTile';
 
@@ -53,10 +54,13 @@ export function CallView({ session, onLeave }: { session: CallSession; onLeave: 
   ];
 
   return (
-    <div className="call" data-testid="call-view" data-phase={state.phase}>
+    <div className={`call${state.phase === 'reconnecting' ? ' call-reconnecting' : ''}`} data-testid="call-view" data-phase={state.phase}>
       <ErrorBanner errors={state.errors} onDismiss={(id) => session.dismissError(id)} />
       {state.phase === 'connecting' ? (
         <div className="status-pill" data-testid="connecting">Joining…</div>
+      ) : null}
+      {state.phase === 'reconnecting' && state.reconnect ? (
+        <ReconnectingBanner info={state.reconnect} now={() => performance.now()} />
       ) : null}
       <div className="call-body">
         <section className="stage">
@@ -87,7 +91,12 @@ export function CallView({ session, onLeave }: { session: CallSession; onLeave: 
           </VideoGrid>
         </section>
         {panel === 'chat' ? (
-          <ChatPanel messages={state.chat} onSend={(t) => session.sendChat(t)} onClose={() => setPanel('none')} />
+          <ChatPanel
+            messages={state.chat}
+            onSend={(t) => session.sendChat(t)}
+            onClose={() => setPanel('none')}
+            canSend={session.permissions.chat}
+          />
         ) : null}
         {panel === 'participants' ? <ParticipantsPanel rows={rows} onClose={() => setPanel('none')} /> : null}
       </div>

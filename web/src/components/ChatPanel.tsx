@@ -10,6 +10,8 @@ export function ChatPanel(props: {
   messages: readonly ChatMessage[];
   onSend: (text: string) => Promise<boolean>;
   onClose: () => void;
+  /** False when the join token does not allow chat: messages are shown, the input is not. */
+  canSend?: boolean;
 }): ReactElement {
   const [draft, setDraft] = useState('');
   const [sending, setSending] = useState(false);
@@ -45,19 +47,23 @@ export function ChatPanel(props: {
           </li>
         ))}
       </ol>
-      <form className="chat-form" onSubmit={submit}>
-        <input
-          data-testid="chat-input"
-          value={draft}
-          maxLength={MAX_CHAT_LENGTH}
-          placeholder="Send a message to everyone"
-          aria-label="Message"
-          onChange={(e) => setDraft(e.target.value)}
-        />
-        <button type="submit" className="icon-btn" data-testid="chat-send" title="Send" disabled={draft.trim() === '' || sending}>
-          <SendIcon />
-        </button>
-      </form>
+      {props.canSend === false ? (
+        <p className="chat-empty" data-testid="chat-not-allowed">Your invitation does not allow sending messages.</p>
+      ) : (
+        <form className="chat-form" onSubmit={submit}>
+          <input
+            data-testid="chat-input"
+            value={draft}
+            maxLength={MAX_CHAT_LENGTH}
+            placeholder="Send a message to everyone"
+            aria-label="Message"
+            onChange={(e) => setDraft(e.target.value)}
+          />
+          <button type="submit" className="icon-btn" data-testid="chat-send" title="Send" disabled={draft.trim() === '' || sending}>
+            <SendIcon />
+          </button>
+        </form>
+      )}
     </SidePanel>
   );
 }

@@ -1,4 +1,5 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
+import { checkPasscode, MAX_PASSCODE_LENGTH, rememberCreatorPasscode } from '../access/roomAccess';
 import { navigate } from '../app/navigation';
 import { checkDisplayName, loadDisplayName, saveDisplayName } from '../app/displayName';
 import { generateRoomId, parseRoomInput, roomPath } from '../room/roomId';
@@ -6,6 +7,7 @@ import { generateRoomId, parseRoomInput, roomPath } from '../room/roomId';
 export function Landing(): ReactElement {
   const [name, setName] = useState(loadDisplayName);
   const [roomInput, setRoomInput] = useState('');
+  const [passcode, setPasscode] = useState('');
   const [error, setError] = useState<string | undefined>();
 
   const withName = (): string | undefined => {
@@ -20,7 +22,16 @@ export function Landing(): ReactElement {
 
   const onCreate = () => {
     if (!withName()) return;
-    navigate(roomPath(generateRoomId()), { autoJoin: true });
+    const roomId = generateRoomId();
+    if (passcode !== '') {
+      const checked = checkPasscode(passcode);
+      if (!checked.ok) {
+        setError(checked.error);
+        return;
+      }
+      rememberCreatorPasscode(roomId, checked.passcode);
+    }
+    navigate(roomPath(roomId), { autoJoin: true });
   };
 
   const onJoin = (e: FormEvent) => {
@@ -53,6 +64,22 @@ export function Landing(): ReactElement {
             placeholder="e.g. Alex Morgan"
             onChange={(e) => {
               setName(e.target.value);
+              setError(undefined);
+            }}
+          />
+        </label>
+
+        <label className="field">
+          <span>Passcode for a new meeting (optional)</span>
+          <input
+            data-testid="create-passcode-input"
+            type="password"
+            value={passcode}
+            maxLength={MAX_PASSCODE_LENGTH * 2}
+            autoComplete="new-password"
+            placeholder="Anyone with the link can join if empty"
+            onChange={(e) => {
+              setPasscode(e.target.value);
               setError(undefined);
             }}
           />

@@ -1,18 +1,28 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import { checkDisplayName, loadDisplayName, saveDisplayName } from '../app/displayName';
 
-export function NamePrompt({ roomId, onJoin }: { roomId: string; onJoin: (name: string) => void }): ReactElement {
-  const [name, setName] = useState(loadDisplayName);
+/** `fixedName`: the name from a join token, shown but not editable (the server uses it anyway). */
+export function NamePrompt({
+  roomId,
+  fixedName,
+  onJoin,
+}: {
+  roomId: string;
+  fixedName?: string | undefined;
+  onJoin: (name: string) => void;
+}): ReactElement {
+  const [typedName, setName] = useState(loadDisplayName);
+  const name = fixedName ?? typedName;
   const [error, setError] = useState<string | undefined>();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const checked = checkDisplayName(name);
+    const checked = fixedName !== undefined ? ({ ok: true, name: fixedName } as const) : checkDisplayName(name);
     if (!checked.ok) {
       setError(checked.error);
       return;
     }
-    saveDisplayName(checked.name);
+    if (fixedName === undefined) saveDisplayName(checked.name);
     onJoin(checked.name);
   };
 
@@ -28,6 +38,7 @@ export function NamePrompt({ roomId, onJoin }: { roomId: string; onJoin: (name: 
           <input
             data-testid="display-name-input"
             value={name}
+            readOnly={fixedName !== undefined}
             maxLength={64}
             autoFocus
             autoComplete="name"

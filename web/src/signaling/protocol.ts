@@ -29,8 +29,24 @@ export interface TransportInfo {
 export interface RequestMap {
   getRouterRtpCapabilities: [Record<string, never>, { rtpCapabilities: msTypes.RtpCapabilities }];
   join: [
-    { roomId: string; displayName: string; rtpCapabilities: msTypes.RtpCapabilities },
-    { peerId: string; roomId: string; peers: PeerInfo[]; iceServers: RTCIceServer[] },
+    {
+      roomId: string;
+      displayName: string;
+      rtpCapabilities: msTypes.RtpCapabilities;
+      /** A signed join token; required when the server has a token secret. */
+      token?: string;
+      /** Sets the room's passcode when this join creates the room; proves it otherwise. */
+      passcode?: string;
+    },
+    {
+      peerId: string;
+      roomId: string;
+      /** The name the server uses (a token's name wins over ours). */
+      displayName?: string;
+      permissions?: JoinPermissions;
+      peers: PeerInfo[];
+      iceServers: RTCIceServer[];
+    },
   ];
   leave: [Record<string, never>, Record<string, never>];
   createWebRtcTransport: [{ direction: 'send' | 'recv' }, TransportInfo];
@@ -95,6 +111,13 @@ export type Notification = {
   [M in NotificationMethod]: { method: M; data: NotificationMap[M] };
 }[NotificationMethod];
 
+/** What the join allows; everything in an open room. */
+export interface JoinPermissions {
+  publish: boolean;
+  subscribe: boolean;
+  chat: boolean;
+}
+
 export type ErrorCode =
   | 'bad_json'
   | 'invalid_request'
@@ -105,6 +128,12 @@ export type ErrorCode =
   | 'unsupported'
   | 'limit_exceeded'
   | 'rate_limited'
+  | 'forbidden'
+  | 'token_required'
+  | 'token_invalid'
+  | 'token_expired'
+  | 'passcode_required'
+  | 'bad_passcode'
   | 'internal';
 
 /** Codes produced on the client side (never sent by the server). */

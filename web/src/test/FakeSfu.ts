@@ -12,7 +12,13 @@ export interface RecordedRequest {
 }
 
 export class FakeSfu {
+  /** The newest socket; every socket made is in `sockets`. */
   socket: FakeWebSocket | undefined;
+  readonly sockets: FakeWebSocket[] = [];
+  /** While true the server is "down": new sockets close (1006) without opening. */
+  down = false;
+  /** How many joins were answered; join n > 1 gets peer id `self-peer-n` (a new session). */
+  joins = 0;
   readonly log: RecordedRequest[] = [];
   /** Peers already in the room when we join. */
   existingPeers: PeerInfo[] = [];
@@ -31,10 +37,18 @@ export class FakeSfu {
   createSocket = (url: string): FakeWebSocket => {
     const ws = new FakeWebSocket(url);
     this.socket = ws;
-    ws.onSend = (frame) => this.onFrame(frame);
-    queueMicrotask(() => ws.serverOpen());
+    this.sockets.push(ws);
+    ws.onSend = (frame) => this.onFrame(ws, frame);
+    const down = this.down;
+    queueMicrotask(() => (down ? ws.serverClose(1006) : ws.serverOpen()));
     return ws;
   };
+
+  /** Drops the current connection the way a crashed server does (1006, no close frame). */
+  crash(): void {
+    this.down = true;
+    this.socket?.serverClose(1006);
+  }
 
   notify(method: string, data: unknown): void {
     this.socket!.serverSend({ notification: true, method, data });
@@ -49,18 +63,19 @@ export class FakeSfu {
     return this.log.map((r) => r.method);
   }
 
-  private onFrame(frame: string): void {
+  private onFrame(ws: FakeWebSocket, frame: string): void {
     const req = JSON.parse(frame) as { id: number; method: string; data: Record<string, unknown> };
     this.log.push({ method: req.method, data: req.data });
     if (this.silent.has(req.method)) return;
     // Answer asynchronously, like a network would.
     setTimeout(() => {
       try {
+        if (ws.readyState !== FakeWebSocket.OPEN) return;
         const data = this.handle(req.method, req.data);
-        this.socket?.serverSend({ response: true, id: req.id, ok: true, data });
+        ws.serverSend({ response: true, id: req.id, ok: true, data });
       } catch (err) {
         const e = err as { code?: string; message?: string };
-        this.socket?.serverSend({
+        ws.serverSend({
           response: true,
           id: req.id,
           ok: false,
@@ -78,7 +93,13 @@ export class FakeSfu {
         return { rtpCapabilities: testFakeParameters.generateRouterRtpCapabilities() };
       case 'join':
         for (const p of this.existingPeers) p.producers.forEach((pr) => this.knowProducer(pr));
-        return { peerId: 'self-peer', roomId: data.roomId, peers: this.existingPeers, iceServers: [] };
+        this.joins++;
+        return {
+          peerId: this.joins === 1 ? 'self-peer' : `self-peer-${this.joins}`,
+          roomId: data.roomId,
+          peers: structuredClone(this.existingPeers),
+          iceServers: [],
+        };
       case 'createWebRtcTransport': {
         const t = testFakeParameters.generateTransportRemoteParameters();
         return { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters };

@@ -1,0 +1,74 @@
+// Everything that belongs to one signaling connection: the socket, the mediasoup Device,
+// both transports, our producers and our consumers. The server frees its side when the
+// socket closes, so a reconnect throws a link away whole and builds a new one.
+import type { Device, types as ms } from 'mediasoup-client';
+import type { SignalingClient } from '../signaling/SignalingClient';
+import { SignalingError } from '../signaling/SignalingError';
+import type { ProducerSource } from '../signaling/protocol';
+
+export interface ConsumerEntry {
+  consumer: ms.Consumer;
+  peerId: string;
+  source: ProducerSource;
+}
+
+let nextLinkId = 1;
+
+export class CallLink {
+  readonly id = nextLinkId++;
+  device: Device | undefined;
+  sendTransport: ms.Transport | undefined;
+  recvTransport: ms.Transport | undefined;
+  micProducer: ms.Producer | undefined;
+  camProducer: ms.Producer | undefined;
+  readonly consumers = new Map<string, ConsumerEntry>();
+  /** Producer ids we consume or are about to consume; guards against consuming twice. */
+  readonly consumedProducers = new Set<string>();
+  /** Consumers the server closed while our consume() was still in flight. */
+  readonly closedConsumerIds = new Set<string>();
+  readonly goneProducers = new Set<string>();
+  /** Settles when the recv transport exists; newProducer may arrive before that. */
+  readonly recvReady: Promise<void>;
+  /** True once the server answered `join` on this link. */
+  joined = false;
+  private settleRecvReady: (ok: boolean) => void = () => {};
+  private isClosed = false;
+  private receiveClosed = false;
+
+  constructor(readonly signaling: SignalingClient) {
+    this.recvReady = new Promise<void>((resolve, reject) => {
+      this.settleRecvReady = (ok) => (ok ? resolve() : reject(new SignalingError('closed', 'No receive transport')));
+    });
+    this.recvReady.catch(() => {});
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  markRecvReady(ok: boolean): void {
+    this.settleRecvReady(ok);
+  }
+
+  /**
+   * Frees the media objects and closes the socket. Local tracks keep running: producers
+   * are made with `stopTracks: false`, so the next link can send the same tracks.
+   * `keepReceiving` leaves the consumers and the recv transport open: with the server gone
+   * no frame arrives, so each tile holds its last frame until `close()` is called again.
+   */
+  close(options: { keepReceiving?: boolean } = {}): void {
+    if (!this.isClosed) {
+      this.isClosed = true;
+      this.settleRecvReady(false);
+      this.micProducer?.close();
+      this.camProducer?.close();
+      this.sendTransport?.close();
+      this.signaling.close();
+    }
+    if (options.keepReceiving || this.receiveClosed) return;
+    this.receiveClosed = true;
+    for (const e of this.consumers.values()) e.consumer.close();
+    this.consumers.clear();
+    this.recvTransport?.close();
+  }
+}
