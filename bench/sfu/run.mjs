@@ -38,7 +38,7 @@ function setUpNamespace() {
 async function startServer(target) {
   if (target === 'jbcalling') {
     const child = spawn('ip', inNs(server, 'serve', '--listen', ip, '--announced-ip', ip, '--port', '8080', '--rtc-port', '40000',
-      '--workers', '1', '--web-root', '/nonexistent', '--log-level', 'warn').slice(1), { stdio: 'ignore' });
+      '--workers', '2', '--web-root', '/nonexistent', '--log-level', 'warn').slice(1), { stdio: 'ignore' });
     return { child, port: '8080', probe: `http://${ip}:8080/health` };
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'jb-janus-'));
