@@ -17,7 +17,8 @@ Producer::Producer(std::string id, std::string peerId, MediaKind kind, RtpParame
       rtpParameters_(std::move(rtpParameters)),
       source_(std::move(source)),
       sink_(sink),
-      listener_(listener) {
+      listener_(listener),
+      reception_(primaryMediaCodec(rtpParameters_).clockRate) {
   if (rtpParameters_.encodings.empty() || !rtpParameters_.encodings[0].ssrc)
     throw common::RequestError("unsupported", "rtpParameters.encodings[0].ssrc is required");
   mediaSsrc_ = *rtpParameters_.encodings[0].ssrc;
@@ -33,12 +34,14 @@ void Producer::receiveRtp(const rtp::RtpPacket& packet) {
   bytesReceived_ += packet.data().size();
   // Other payload types (RTX, RED, FEC) are not forwarded until they are negotiated with consumers.
   if (packet.payloadType() != mediaPayloadType_) return;
+  reception_.packetReceived(packet.sequenceNumber(), packet.timestamp(), ReceptionStats::Clock::now());
   // A paused producer's packets are dropped here, once, rather than by every consumer.
   if (paused_) return;
   listener_.onProducerRtp(*this, packet);
 }
 
 void Producer::receiveSenderReport(const rtp::rtcp::SenderReport& report) {
+  reception_.senderReportReceived(report.ntpSeconds, report.ntpFraction, ReceptionStats::Clock::now());
   listener_.onProducerSenderReport(*this, report);
 }
 

@@ -8,6 +8,7 @@
 #include "rtp/rtcp/CompoundPacket.hpp"
 #include "rtp/rtcp/Packet.hpp"
 #include "sfu/PacketSink.hpp"
+#include "sfu/ReceptionStats.hpp"
 #include "sfu/RtpParameters.hpp"
 
 namespace jb::sfu {
@@ -39,6 +40,10 @@ class Producer {
 
   void receiveRtp(const rtp::RtpPacket& packet);
   void receiveSenderReport(const rtp::rtcp::SenderReport& report);
+  // This stream's RTCP reception report (RFC 3550 §6.4.2), for the transport's periodic Receiver Report.
+  std::optional<rtp::rtcp::ReportBlock> makeReportBlock(std::chrono::steady_clock::time_point now) {
+    return reception_.makeReportBlock(mediaSsrc_, now);
+  }
 
   // Ask the sender for a keyframe (PLI, RFC 4585 §6.3.1). Rate-limited: a keyframe costs many packets,
   // and several receivers asking at once are served by one.
@@ -61,6 +66,7 @@ class Producer {
   uint64_t packetsReceived_ = 0;
   uint64_t bytesReceived_ = 0;
   std::chrono::steady_clock::time_point lastKeyframeRequest_{};
+  ReceptionStats reception_;
 };
 
 }  // namespace jb::sfu

@@ -198,6 +198,10 @@ Router::CloseReport Router::closePeer(const std::string& peerId) {
   return report;
 }
 
+void Router::sendReceiverReports(std::chrono::steady_clock::time_point now) {
+  for (auto& [id, transport] : transports_) transport->sendReceiverReports(now);
+}
+
 std::vector<Router::ExpiredConsent> Router::checkConsent(std::chrono::steady_clock::time_point now) {
   std::vector<ExpiredConsent> expired;
   for (const auto& [id, transport] : transports_) {

@@ -66,6 +66,7 @@ class Router final : private Producer::Listener, private Consumer::Listener {
   // Lets every transport check its ICE consent (RFC 7675); lists each peer with at least one transport
   // whose consent just expired, once. The caller decides what to close.
   std::vector<ExpiredConsent> checkConsent(std::chrono::steady_clock::time_point now);
+  void sendReceiverReports(std::chrono::steady_clock::time_point now);
 
   size_t transportCount() const { return transports_.size(); }
   size_t producerCount() const { return producers_.size(); }

@@ -14,6 +14,8 @@ using common::RequestError;
 using nlohmann::json;
 
 namespace {
+// Our sender SSRC in RTCP we originate; the SFU sends no media of its own on a producing transport.
+constexpr uint32_t kReceiverReportSsrc = 0x00000001u;
 // RFC 8445 §5.1.2.1 priority for a host candidate: type preference 126 (host), one component.
 constexpr uint32_t kHostPriority = (126u << 24) | (65535u << 8) | (256u - 1u);
 constexpr size_t kRtcpBufferSize = 1500 + 256;
@@ -216,6 +218,20 @@ void WebRtcTransport::handleRtcp(std::span<const uint8_t> bytes) {
 
 bool WebRtcTransport::checkConsent(std::chrono::steady_clock::time_point now) {
   return ice_.checkConsent(now);
+}
+
+void WebRtcTransport::sendReceiverReports(std::chrono::steady_clock::time_point now) {
+  if (!srtpOut_ || producers_.empty()) return;
+  rtp::rtcp::ReceiverReport report;
+  report.ssrc = kReceiverReportSsrc;
+  for (const auto& [id, producer] : producers_) {
+    if (auto block = producer->makeReportBlock(now)) report.reports.push_back(*block);
+    if (report.reports.size() == 31) break;  // the RC field holds at most 31 blocks
+  }
+  if (report.reports.empty()) return;
+  std::vector<uint8_t> out;
+  rtp::rtcp::serialize(rtp::rtcp::Packet{report}, out);
+  sendRtcp(out);
 }
 
 void WebRtcTransport::sendRtp(uint8_t* buffer, size_t length, size_t capacity) {

@@ -50,6 +50,8 @@ class WebRtcTransport final : public PacketSink, private dtls::DtlsTransport::Li
   void receiveSrtp(uint8_t* data, size_t length, const Endpoint& from);
   // True once, when ICE consent (RFC 7675) has just expired: the browser stopped answering.
   bool checkConsent(std::chrono::steady_clock::time_point now);
+  // One compound Receiver Report covering every producer on this transport (RFC 3550 §6.4.2).
+  void sendReceiverReports(std::chrono::steady_clock::time_point now);
 
   // PacketSink
   void sendRtp(uint8_t* buffer, size_t length, size_t capacity) override;

@@ -192,7 +192,11 @@ void Worker::scheduleTick() {
 
 void Worker::onTick(std::chrono::steady_clock::time_point now) {
   counters_.lastTickNanos.store(now.time_since_epoch().count(), std::memory_order_relaxed);
+  // RFC 3550 §6.2 lets the interval scale with bandwidth; once a second is what browsers do for media.
+  const bool reportsDue = now - lastReceiverReports_ >= std::chrono::seconds(1);
+  if (reportsDue) lastReceiverReports_ = now;
   for (auto& [roomId, router] : routers_) {
+    if (reportsDue) router->sendReceiverReports(now);
     for (const auto& expired : router->checkConsent(now)) {
       // RFC 7675 §5.1: without consent we must stop sending. The browser is gone (tab closed, network
       // lost), so everything the peer had here goes, and signaling ends its session.

@@ -96,6 +96,7 @@ class Worker final : public TransportHost {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> workGuard_;
   boost::asio::ip::udp::socket socket_;
   boost::asio::steady_timer tick_;
+  std::chrono::steady_clock::time_point lastReceiverReports_{};
   uint16_t port_ = 0;
   bool loopbackOnly_ = false;
   std::thread thread_;
