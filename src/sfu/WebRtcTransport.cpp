@@ -81,6 +81,8 @@ void WebRtcTransport::connect(const json& remote) {
       throw RequestError("invalid_request", "dtlsParameters.fingerprints: expected {algorithm, value}");
     fingerprints.push_back({fp["algorithm"].get<std::string>(), fp["value"].get<std::string>()});
   }
+  if (remote.contains("role") && !remote["role"].is_string())
+    throw RequestError("invalid_request", "dtlsParameters.role: expected string");
   std::string remoteRole = remote.value("role", std::string("auto"));
   if (remoteRole != "client" && remoteRole != "server" && remoteRole != "auto")
     throw RequestError("invalid_request", "dtlsParameters.role: expected client|server|auto");

@@ -215,7 +215,13 @@ void PeerSession::connectWebRtcTransport(const Request& request) {
 
 void PeerSession::produce(const Request& request) {
   requirePermission(permissions_.publish, "publish");
-  std::string source = request.data.value("appData", json::object()).value("source", std::string());
+  std::string source;
+  if (auto appData = request.data.find("appData");
+      appData != request.data.end() && appData->contains("source")) {
+    if (!(*appData)["source"].is_string())
+      throw RequestError("invalid_request", "data.appData.source: expected string");
+    source = (*appData)["source"].get<std::string>();
+  }
   if (source.empty()) source = request.data["kind"] == "audio" ? "mic" : "webcam";
   if (source != "mic" && source != "webcam" && source != "screen")
     throw RequestError("invalid_request", "data.appData.source: expected mic|webcam|screen");

@@ -17,5 +17,7 @@ Seeds rtcpSeeds();        // RtcpSeeds.cpp
 Seeds demuxSeeds();       // DemuxSeeds.cpp: all of the above plus DTLS records
 Seeds signalingSeeds();   // SignalingSeeds.cpp: one valid request per method
 Seeds tcpFramingSeeds();  // TcpFramingSeeds.cpp: framed ICE-TCP streams
+Seeds joinTokenSeeds();   // JoinTokenSeeds.cpp: tokens and signed claims payloads
+Seeds sdpSeeds();         // SdpSeeds.cpp: Janus-shaped SDP (the load generator parses it)
 
 }  // namespace jb::fuzz

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "FuzzSeeds.hpp"
 #include "net/Rfc4571Framer.hpp"
 
@@ -8,8 +10,10 @@ namespace {
 // FuzzTcpFraming.cpp's input: config byte, chunk-size list, then the stream.
 std::vector<uint8_t> streamInput(uint8_t config, const std::vector<uint8_t>& chunkSizes,
                                  const std::vector<std::vector<uint8_t>>& payloads) {
-  std::vector<uint8_t> out{config, static_cast<uint8_t>(chunkSizes.size())};
-  out.insert(out.end(), chunkSizes.begin(), chunkSizes.end());
+  std::vector<uint8_t> out(2 + chunkSizes.size());
+  out[0] = config;
+  out[1] = static_cast<uint8_t>(chunkSizes.size());
+  std::copy(chunkSizes.begin(), chunkSizes.end(), out.begin() + 2);
   for (const auto& p : payloads) net::appendFrame(out, p);
   return out;
 }

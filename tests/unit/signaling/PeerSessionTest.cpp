@@ -128,6 +128,23 @@ TEST_F(PeerSessionTest, WrongFieldTypeNamesTheField) {
   json r = request(c, "join", {{"roomId", 42}, {"displayName", "A"}, {"rtpCapabilities", json::object()}});
   EXPECT_EQ(errorCode(r), "invalid_request");
   EXPECT_EQ(r["error"]["message"], "data.roomId: expected string");
+
+  // Nested fields the schema table cannot see are checked by their handlers, with the same clarity.
+  join(c, "room1", "A");
+  std::string transportId = request(c, "createWebRtcTransport", {{"direction", "send"}})["data"]["id"];
+  json badSource = request(c, "produce",
+                           {{"transportId", transportId},
+                            {"kind", "audio"},
+                            {"rtpParameters", opusParameters(5)},
+                            {"appData", {{"source", 5}}}});
+  EXPECT_EQ(errorCode(badSource), "invalid_request");
+  EXPECT_EQ(badSource["error"]["message"], "data.appData.source: expected string");
+  json badRole = request(
+      c, "connectWebRtcTransport",
+      {{"transportId", transportId},
+       {"dtlsParameters",
+        {{"role", 7}, {"fingerprints", json::array({{{"algorithm", "sha-256"}, {"value", "AB"}}})}}}});
+  EXPECT_EQ(errorCode(badRole), "invalid_request");
 }
 
 TEST_F(PeerSessionTest, ConsumeBeforeJoinIsRefused) {
