@@ -18,6 +18,9 @@ Router::Router(std::string roomId, TransportHost& host, PeerLimits limits)
 }
 
 Router::~Router() {
+  if (tap_)
+    for (const auto& [producerId, stream] : tapStreamOfProducer_) tap_->closeStream(stream);
+  synthesized_.clear();
   // Consumers and producers point at us as their listener; drop indexes, then the owners.
   consumersByProducer_.clear();
   transports_.clear();
@@ -97,7 +100,26 @@ Router::ProducerInfo Router::produce(const std::string& peerId, const std::strin
   producers_[id] = &ref;
   transportOfProducer_[id] = &transport;
   consumersByProducer_[id];
-  return {id, peerId, kind, source, false};
+  if (tap_ && kind == MediaKind::Audio) tapStreamOfProducer_[id] = tap_->openStream({roomId_, id, peerId});
+  return {id, peerId, kind, source, false, {}};
+}
+
+Router::ProducerInfo Router::createSynthesizedProducer(const std::string& speakerPeerId,
+                                                       const std::string& language) {
+  std::string id = newId();
+  auto source = std::make_unique<SynthesizedAudioSource>(id, speakerPeerId, language, host_.ioContext(),
+                                                         static_cast<Producer::Listener&>(*this));
+  producers_[id] = &source->producer();
+  consumersByProducer_[id];
+  synthesized_[id] = std::move(source);
+  return {id, speakerPeerId, MediaKind::Audio, "translation", false, language};
+}
+
+bool Router::playSynthesized(const std::string& producerId, std::vector<std::vector<uint8_t>> opusFrames) {
+  auto it = synthesized_.find(producerId);
+  if (it == synthesized_.end()) return false;
+  it->second->play(std::move(opusFrames));
+  return true;
 }
 
 void Router::setProducerPaused(const std::string& peerId, const std::string& producerId, bool paused) {
@@ -105,6 +127,8 @@ void Router::setProducerPaused(const std::string& peerId, const std::string& pro
   if (producer.paused() == paused) return;
   producer.setPaused(paused);
   for (Consumer* consumer : consumersByProducer_[producerId]) consumer->setProducerPaused(paused);
+  if (auto tapped = tapStreamOfProducer_.find(producerId); tapped != tapStreamOfProducer_.end())
+    tap_->setPaused(tapped->second, paused);
 }
 
 Router::CloseReport Router::closeProducer(const std::string& peerId, const std::string& producerId) {
@@ -125,8 +149,13 @@ void Router::closeProducerInternal(Producer& producer, CloseReport& report) {
     owner->removeConsumer(consumerId);  // destroys it
   }
   consumersByProducer_.erase(producerId);
-  WebRtcTransport* owner = transportOfProducer_[producerId];
+  if (auto tapped = tapStreamOfProducer_.find(producerId); tapped != tapStreamOfProducer_.end()) {
+    tap_->closeStream(tapped->second);
+    tapStreamOfProducer_.erase(tapped);
+  }
   producers_.erase(producerId);
+  if (synthesized_.erase(producerId)) return;  // destroys it; it had no transport
+  WebRtcTransport* owner = transportOfProducer_[producerId];
   transportOfProducer_.erase(producerId);
   owner->removeProducer(producerId);
 }
@@ -177,6 +206,10 @@ void Router::setConsumerPaused(const std::string& peerId, const std::string& con
 
 Router::CloseReport Router::closePeer(const std::string& peerId) {
   CloseReport report;
+  std::vector<Producer*> voices;
+  for (const auto& [id, source] : synthesized_)
+    if (source->producer().peerId() == peerId) voices.push_back(&source->producer());
+  for (Producer* voice : voices) closeProducerInternal(*voice, report);
   std::vector<std::string> owned;
   for (const auto& [id, t] : transports_)
     if (t->peerId() == peerId) owned.push_back(id);
@@ -214,6 +247,10 @@ std::vector<Router::ExpiredConsent> Router::checkConsent(std::chrono::steady_clo
 }
 
 void Router::onProducerRtp(Producer& producer, const rtp::RtpPacket& packet) {
+  if (tap_ && producer.kind() == MediaKind::Audio) {
+    if (auto tapped = tapStreamOfProducer_.find(producer.id()); tapped != tapStreamOfProducer_.end())
+      tap_->push(tapped->second, packet);
+  }
   auto it = consumersByProducer_.find(producer.id());
   if (it == consumersByProducer_.end()) return;
   for (Consumer* consumer : it->second) consumer->sendRtp(packet);

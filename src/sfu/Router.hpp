@@ -8,9 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "sfu/AudioTap.hpp"
 #include "sfu/Consumer.hpp"
 #include "sfu/PeerLimits.hpp"
 #include "sfu/Producer.hpp"
+#include "sfu/SynthesizedAudioSource.hpp"
 #include "sfu/TransportHost.hpp"
 #include "sfu/WebRtcTransport.hpp"
 
@@ -39,6 +41,7 @@ class Router final : private Producer::Listener, private Consumer::Listener {
     MediaKind kind;
     std::string source;
     bool paused;
+    std::string language;  // synthesized ("translation") producers: the language it speaks
   };
   struct ExpiredConsent {
     std::string peerId;
@@ -51,6 +54,8 @@ class Router final : private Producer::Listener, private Consumer::Listener {
   Router& operator=(const Router&) = delete;
 
   const std::string& roomId() const { return roomId_; }
+  // Audio producers created after this are copied to `tap` (the translation pipeline); null: none.
+  void setAudioTap(AudioTap* tap) { tap_ = tap; }
 
   nlohmann::json createWebRtcTransport(const std::string& peerId);
   void connectWebRtcTransport(const std::string& peerId, const std::string& transportId,
@@ -62,6 +67,11 @@ class Router final : private Producer::Listener, private Consumer::Listener {
   nlohmann::json consume(const std::string& peerId, const std::string& transportId,
                          const std::string& producerId, const nlohmann::json& rtpCapabilities);
   void setConsumerPaused(const std::string& peerId, const std::string& consumerId, bool paused);
+  // A producer for the translated voice of `speakerPeerId` in `language`; it belongs to the speaker
+  // (closed with the speaker) and plays what playSynthesized() queues.
+  ProducerInfo createSynthesizedProducer(const std::string& speakerPeerId, const std::string& language);
+  // False if the producer is gone (its speaker left meanwhile): the audio is dropped.
+  bool playSynthesized(const std::string& producerId, std::vector<std::vector<uint8_t>> opusFrames);
   CloseReport closePeer(const std::string& peerId);
   // Lets every transport check its ICE consent (RFC 7675); lists each peer with at least one transport
   // whose consent just expired, once. The caller decides what to close.
@@ -87,6 +97,9 @@ class Router final : private Producer::Listener, private Consumer::Listener {
 
   std::string roomId_;
   TransportHost& host_;
+  AudioTap* tap_ = nullptr;
+  std::map<std::string, uint64_t> tapStreamOfProducer_;
+  std::map<std::string, std::unique_ptr<SynthesizedAudioSource>> synthesized_;
   PeerLimits limits_;
   std::map<std::string, std::unique_ptr<WebRtcTransport>> transports_;
   // Indexes over objects the transports own. Fan-out walks consumersByProducer_.

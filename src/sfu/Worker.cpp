@@ -71,7 +71,10 @@ void Worker::stop() {
 
 Router& Worker::router(const std::string& roomId) {
   auto& slot = routers_[roomId];
-  if (!slot) slot = std::make_unique<Router>(roomId, *this, options_.peerLimits);
+  if (!slot) {
+    slot = std::make_unique<Router>(roomId, *this, options_.peerLimits);
+    slot->setAudioTap(audioTap_);
+  }
   return *slot;
 }
 

@@ -44,6 +44,8 @@ class Worker final : public TransportHost {
 
   void start();
   void stop();
+  // Every router made after this copies its audio to `tap` (must outlive the worker). Before start().
+  void setAudioTap(AudioTap* tap) { audioTap_ = tap; }
 
   unsigned index() const { return index_; }
   // Runs `task` on the worker thread. The only way other threads reach the media objects.
@@ -107,6 +109,7 @@ class Worker final : public TransportHost {
   std::unordered_map<std::string, WebRtcTransport*> transportsByUfrag_;
   std::map<Endpoint, WebRtcTransport*> transportsByTuple_;
   WorkerCounters counters_;
+  AudioTap* audioTap_ = nullptr;
   boost::asio::any_io_executor peerMediaClosedExecutor_;
   PeerMediaClosedHandler peerMediaClosedHandler_;
 };
