@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/Secrets.hpp"
+#include "app/TranslationRuntime.hpp"
 #include "dtls/Certificate.hpp"
 #include "sfu/Worker.hpp"
 #include "signaling/HttpServer.hpp"
@@ -54,12 +55,16 @@ int runServe(const ServeOptions& options) {
     workers.push_back(std::make_unique<sfu::Worker>(i, wo, certificate));
     workerPointers.push_back(workers.back().get());
   }
-  for (auto& w : workers) w->start();
-
   // Destroyed in reverse: sessions still queued in `io` leave their rooms while `directory` exists.
   signaling::RoomDirectory directory(workerPointers, options.limits);
   asio::io_context io{1};
   directory.listenToWorkers(io.get_executor());  // e.g. ICE consent expiry ends the peer's session
+  std::unique_ptr<TranslationRuntime> translation;
+  if (options.translation.enabled) {
+    translation = std::make_unique<TranslationRuntime>(options.translation, io, directory);
+    for (auto& w : workers) w->setAudioTap(&translation->service());
+  }
+  for (auto& w : workers) w->start();
   signaling::HttpServer::Options ho;
   ho.listenAddress = options.listenAddress;
   ho.port = options.port;
@@ -92,6 +97,8 @@ int runServe(const ServeOptions& options) {
   // /ready lists the token secret only when rooms need tokens; loading it already failed hard if unusable.
   if (access->requiresToken())
     http.readiness().add("tokenSecret", [access] { return access->requiresToken(); });
+  if (translation)
+    http.readiness().add("translationEngines", [&translation] { return translation->ready(); });
   http.start();
 
   const std::string host = options.listenAddress == "0.0.0.0" ? "localhost" : options.listenAddress;
@@ -116,6 +123,7 @@ int runServe(const ServeOptions& options) {
   awaitHangup();
   io.run();
   for (auto& w : workers) w->stop();
+  translation.reset();  // after the workers: no router taps into it any more
   return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "app/TranslationOptions.hpp"
 #include "sfu/PeerLimits.hpp"
 #include "signaling/Limits.hpp"
 
@@ -27,6 +28,7 @@ struct ServeOptions {
   sfu::PeerLimits peerLimits;
   std::vector<std::string> allowedOrigins;
   std::chrono::seconds iceConsentTimeout{30};
+  TranslationOptions translation;
 };
 
 // Runs every role in this process (the embedded default) until SIGINT/SIGTERM; SIGHUP reloads the TLS

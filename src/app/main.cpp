@@ -5,6 +5,7 @@
 #include "app/LimitOptions.hpp"
 #include "app/ServeCommand.hpp"
 #include "app/TokenCommand.hpp"
+#include "app/TranslationOptions.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"JB Calling: multi-party video calls with live translation"};
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   serveCommand->add_option("--log-level", serve.logLevel, "trace|debug|info|warn|error")
       ->capture_default_str();
   jb::app::addLimitOptions(*serveCommand, serve);
+  jb::app::addTranslationOptions(*serveCommand, serve.translation);
 
   jb::app::TokenOptions token;
   CLI::App* tokenCommand =

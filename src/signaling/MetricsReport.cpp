@@ -5,8 +5,55 @@
 
 #include "sfu/WorkerCounters.hpp"
 #include "signaling/PrometheusText.hpp"
+#include "signaling/TranslationBridge.hpp"
 
 namespace jb::signaling {
+
+namespace {
+
+void renderTranslationMetrics(PrometheusText& out, const translation::TranslationMetrics& m) {
+  auto read = [](const auto& counter) {
+    return static_cast<uint64_t>(counter.load(std::memory_order_relaxed));
+  };
+  out.family("jb_translation_packets_tapped_total", "counter",
+             "Audio packets copied to the translation pipeline.");
+  out.sample(read(m.packetsTapped));
+  out.family("jb_translation_drops_total", "counter",
+             "Work the translation pipeline dropped rather than wait, by reason.");
+  out.sample({{"reason", "tap_queue_full"}}, read(m.tapDropsQueueFull));
+  out.sample({{"reason", "tap_oversize"}}, read(m.tapDropsOversize));
+  out.sample({{"reason", "utterance_queue_full"}}, read(m.utteranceDropsQueueFull));
+  out.family("jb_translation_errors_total", "counter",
+             "Translation or synthesis calls that failed, by stage.");
+  out.sample({{"stage", "translation"}}, read(m.translationErrors));
+  out.sample({{"stage", "synthesis"}}, read(m.synthesisErrors));
+  out.family("jb_translation_captions_total", "counter", "Captions delivered, by kind.");
+  out.sample({{"kind", "partial"}}, read(m.partialCaptions));
+  out.sample({{"kind", "final"}}, read(m.finalCaptions));
+  out.family("jb_translation_synthesized_total", "counter", "Translated utterances spoken into a room.");
+  out.sample(read(m.synthesizedUtterances));
+  out.family("jb_translation_active_streams", "gauge", "Audio producers being recognised.");
+  out.sample({}, static_cast<int64_t>(m.activeStreams.load(std::memory_order_relaxed)));
+
+  out.family(
+      "jb_translation_stage_latency_seconds", "histogram",
+      "Latency of each pipeline stage: asr_final and caption/voice are measured from the end of speech.");
+  const std::pair<const char*, const translation::LatencyHistogram*> stages[] = {
+      {"asr_final", &m.asrFinal},
+      {"translation", &m.translation},
+      {"synthesis", &m.synthesis},
+      {"caption", &m.captionLatency},
+      {"voice", &m.voiceLatency}};
+  std::vector<double> bounds;
+  for (double ms : translation::LatencyHistogram::kBucketsMs) bounds.push_back(ms / 1000);
+  for (const auto& [stage, histogram] : stages) {
+    std::vector<uint64_t> counts;
+    for (size_t i = 0; i < bounds.size(); ++i) counts.push_back(histogram->bucket(i));
+    out.histogram({"stage", stage}, bounds, counts, histogram->sumSeconds(), histogram->count());
+  }
+}
+
+}  // namespace
 
 namespace {
 
@@ -137,6 +184,8 @@ std::string renderMetrics(const RoomDirectory& directory) {
     auto it = signaling.serverCloses().find(reason);
     out.sample({{"reason", reason}}, it == signaling.serverCloses().end() ? uint64_t{0} : it->second);
   }
+  if (const TranslationBridge* translation = directory.translation())
+    renderTranslationMetrics(out, translation->metrics());
   return out.text();
 }
 

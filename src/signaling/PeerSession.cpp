@@ -9,6 +9,7 @@
 #include "common/RequestError.hpp"
 #include "sfu/RouterCapabilities.hpp"
 #include "signaling/RequestSchema.hpp"
+#include "signaling/TranslationBridge.hpp"
 
 namespace jb::signaling {
 
@@ -56,6 +57,9 @@ const std::unordered_map<std::string, PeerSession::Handler>& PeerSession::handle
       {"resumeConsumer", &PeerSession::resumeConsumer},
       {"pauseConsumer", &PeerSession::pauseConsumer},
       {"chat", &PeerSession::chat},
+      {"getTranslationCapabilities", &PeerSession::getTranslationCapabilities},
+      {"setLanguages", &PeerSession::setLanguages},
+      {"getTranscript", &PeerSession::getTranscript},
   };
   return table;
 }
@@ -174,8 +178,11 @@ void PeerSession::join(const Request& request) {
       grant.displayName.empty() ? request.data["displayName"].get<std::string>() : grant.displayName;
   permissions_ = grant.permissions;
   rtpCapabilities_ = caps;
+  Room::Languages languages;
+  if (auto chosen = request.data.find("languages"); chosen != request.data.end())
+    languages = TranslationBridge::parseLanguages(*chosen);
   json peers = room_->describePeers(peerId_);
-  room_->addMember(peerId_, displayName_, *this);
+  room_->addMember(peerId_, displayName_, *this, languages);
   spdlog::info("[signaling] room={} peer={} joined name={} peers={}", room_->id(), peerId_,
                json(displayName_).dump(-1, ' ', false, json::error_handler_t::replace), room_->size());
   respond(request.id, {{"peerId", peerId_},
@@ -186,8 +193,13 @@ void PeerSession::join(const Request& request) {
                          {"subscribe", permissions_.subscribe},
                          {"chat", permissions_.chat}}},
                        {"peers", peers},
-                       {"iceServers", json::array()}});
-  room_->notifyAll("peerJoined", {{"id", peerId_}, {"displayName", displayName_}}, peerId_);
+                       {"iceServers", json::array()},
+                       {"translation", translationCapabilities()}});
+  room_->notifyAll(
+      "peerJoined",
+      {{"id", peerId_}, {"displayName", displayName_}, {"languages", Room::describeLanguages(languages)}},
+      peerId_);
+  if (auto* bridge = directory_.translation()) bridge->peerJoined(room_, peerId_);
 }
 
 void PeerSession::leave(const Request& request) {
@@ -232,9 +244,12 @@ void PeerSession::produce(const Request& request) {
        source](sfu::Router& r) { return toJson(r.produce(peerId, transportId, kind, rtp, source)); },
       [id = request.id](PeerSession& s, json info) {
         if (auto* member = s.room_ ? s.room_->findMember(s.peerId_) : nullptr)
-          member->producers[info["id"]] = {info["id"], info["kind"], info["source"], false};
+          member->producers[info["id"]] = {info["id"], info["kind"], info["source"], false, {}};
         s.respond(id, {{"id", info["id"]}});
-        if (s.room_) s.room_->notifyAll("newProducer", info, s.peerId_);
+        if (!s.room_) return;
+        s.room_->notifyAll("newProducer", info, s.peerId_);
+        if (auto* bridge = s.directory_.translation(); bridge && info["source"] == "mic")
+          bridge->audioProduced(s.room_);
       });
 }
 
@@ -315,13 +330,15 @@ void PeerSession::chat(const Request& request) {
                  .count();
   std::string messageId = peerId_ + "-" + std::to_string(++chatCounter_);
   respond(request.id, {{"id", messageId}, {"timestamp", now}});
-  room_->notifyAll("chat",
-                   {{"id", messageId},
-                    {"peerId", peerId_},
-                    {"displayName", displayName_},
-                    {"text", request.data["text"]},
-                    {"timestamp", now}},
-                   peerId_);
+  json message = {{"id", messageId},
+                  {"peerId", peerId_},
+                  {"displayName", displayName_},
+                  {"text", request.data["text"]},
+                  {"timestamp", now}};
+  if (auto* bridge = directory_.translation())
+    bridge->deliverChat(room_, peerId_, std::move(message));
+  else
+    room_->notifyAll("chat", message, peerId_);
 }
 
 void PeerSession::requirePermission(bool allowed, const char* what) const {
@@ -361,6 +378,7 @@ void PeerSession::leaveRoom() {
   auto room = std::move(room_);
   room_.reset();
   room->removeMember(peerId_);
+  if (auto* bridge = directory_.translation()) bridge->peerLeft(*room, peerId_);
   spdlog::info("[signaling] room={} peer={} left peers={}", room->id(), peerId_, room->size());
   room->notifyAll("peerLeft", {{"peerId", peerId_}});
   // Free the media objects; other peers' consumers of ours are told to close when the report is back.

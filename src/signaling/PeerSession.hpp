@@ -66,8 +66,15 @@ class PeerSession : public std::enable_shared_from_this<PeerSession> {
   void resumeConsumer(const Request& request);
   void pauseConsumer(const Request& request);
   void chat(const Request& request);
+  // Live translation (PeerSessionTranslation.cpp).
+  void getTranslationCapabilities(const Request& request);
+  void setLanguages(const Request& request);
+  void getTranscript(const Request& request);
 
   void leaveRoom();
+  // The engines' offer for the join response and getTranslationCapabilities; an empty offer when
+  // translation is off.
+  nlohmann::json translationCapabilities() const;
   // Throws RequestError("forbidden") unless the join granted `allowed`.
   void requirePermission(bool allowed, const char* what) const;
   // Creator sets the room's passcode; everyone after must present it.

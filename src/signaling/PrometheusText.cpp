@@ -80,4 +80,22 @@ void PrometheusText::sample(Labels labels, double value) {
   out_ += '\n';
 }
 
+void PrometheusText::histogram(std::pair<std::string_view, std::string_view> label,
+                               std::span<const double> upperBounds,
+                               std::span<const uint64_t> cumulativeCounts, double sum, uint64_t count) {
+  const std::string family = name_;
+  name_ = family + "_bucket";
+  for (size_t i = 0; i < upperBounds.size() && i < cumulativeCounts.size(); ++i) {
+    char bound[32];
+    std::snprintf(bound, sizeof bound, "%g", upperBounds[i]);
+    sample({label, {"le", bound}}, cumulativeCounts[i]);
+  }
+  sample({label, {"le", "+Inf"}}, count);
+  name_ = family + "_sum";
+  sample({label}, sum);
+  name_ = family + "_count";
+  sample({label}, count);
+  name_ = family;
+}
+
 }  // namespace jb::signaling

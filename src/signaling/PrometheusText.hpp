@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,6 +23,10 @@ class PrometheusText {
   void sample(Labels labels, uint64_t value);
   void sample(Labels labels, int64_t value);
   void sample(uint64_t value) { sample({}, value); }
+  // One labelled series of a histogram family: `<name>_bucket{...,le=...}` (cumulative counts for
+  // each upper bound, then +Inf), `<name>_sum` and `<name>_count`.
+  void histogram(std::pair<std::string_view, std::string_view> label, std::span<const double> upperBounds,
+                 std::span<const uint64_t> cumulativeCounts, double sum, uint64_t count);
 
   const std::string& text() const { return out_; }
 

@@ -27,7 +27,8 @@ const std::vector<MethodSchema>& schemas() {
         {"displayName", FieldType::String, true, 1, 64},
         {"rtpCapabilities", FieldType::Object},
         {"token", FieldType::String, false, 1, 4096},
-        {"passcode", FieldType::String, false, 1, 64}}},
+        {"passcode", FieldType::String, false, 1, 64},
+        {"languages", FieldType::Object, false}}},
       {"leave", true, {}},
       {"createWebRtcTransport", true, {{"direction", FieldType::String, true, 0, 0, "send|recv"}}},
       {"connectWebRtcTransport", true, {id("transportId"), {"dtlsParameters", FieldType::Object}}},
@@ -44,6 +45,14 @@ const std::vector<MethodSchema>& schemas() {
       {"resumeConsumer", true, {id("consumerId")}},
       {"pauseConsumer", true, {id("consumerId")}},
       {"chat", true, {{"text", FieldType::String, true, 1, 2000}}},
+      {"getTranslationCapabilities", false, {}},
+      // Nested fields are checked by TranslationBridge::parseLanguages.
+      {"setLanguages",
+       true,
+       {{"speak", FieldType::String, false, 0, 8},
+        {"captions", FieldType::String, false, 0, 8},
+        {"voice", FieldType::Boolean, false}}},
+      {"getTranscript", true, {}},
   };
   return table;
 }

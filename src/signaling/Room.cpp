@@ -7,12 +7,15 @@ namespace jb::signaling {
 
 using nlohmann::json;
 
-void Room::addMember(const std::string& peerId, std::string displayName, PeerSession& session) {
-  members_[peerId] = Member{std::move(displayName), &session, {}};
+void Room::addMember(const std::string& peerId, std::string displayName, PeerSession& session,
+                     Languages languages) {
+  members_[peerId] = Member{std::move(displayName), &session, {}, std::move(languages)};
 }
 
 void Room::removeMember(const std::string& peerId) {
   members_.erase(peerId);
+  // The speaker's translated voices close with its media (Router::closePeer).
+  std::erase_if(voiceProducers_, [&](const auto& entry) { return entry.first.first == peerId; });
 }
 
 Room::Member* Room::findMember(const std::string& peerId) {
@@ -21,7 +24,16 @@ Room::Member* Room::findMember(const std::string& peerId) {
 }
 
 json Room::describeProducer(const std::string& peerId, const ProducerInfo& p) {
-  return {{"id", p.id}, {"peerId", peerId}, {"kind", p.kind}, {"source", p.source}, {"paused", p.paused}};
+  json out = {{"id", p.id}, {"peerId", peerId}, {"kind", p.kind}, {"source", p.source}, {"paused", p.paused}};
+  if (!p.language.empty()) {
+    out["language"] = p.language;
+    out["speakerPeerId"] = peerId;
+  }
+  return out;
+}
+
+json Room::describeLanguages(const Languages& languages) {
+  return {{"speak", languages.speak}, {"captions", languages.captions}, {"voice", languages.voice}};
 }
 
 json Room::describePeers(const std::string& exceptPeerId) const {
@@ -30,7 +42,10 @@ json Room::describePeers(const std::string& exceptPeerId) const {
     if (peerId == exceptPeerId) continue;
     json producers = json::array();
     for (const auto& [id, p] : member.producers) producers.push_back(describeProducer(peerId, p));
-    peers.push_back({{"id", peerId}, {"displayName", member.displayName}, {"producers", producers}});
+    peers.push_back({{"id", peerId},
+                     {"displayName", member.displayName},
+                     {"producers", producers},
+                     {"languages", describeLanguages(member.languages)}});
   }
   return peers;
 }

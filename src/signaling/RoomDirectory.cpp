@@ -72,4 +72,9 @@ size_t RoomDirectory::peerCount() const {
   return n;
 }
 
+std::shared_ptr<Room> RoomDirectory::findRoom(const std::string& roomId) const {
+  auto it = rooms_.find(roomId);
+  return it == rooms_.end() ? nullptr : it->second;
+}
+
 }  // namespace jb::signaling

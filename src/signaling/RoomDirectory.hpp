@@ -14,6 +14,8 @@
 
 namespace jb::signaling {
 
+class TranslationBridge;
+
 // The signaling state every session of this node shares: all rooms and which media worker hosts
 // each, the limits sessions enforce, and the signaling counters. Signaling thread only.
 class RoomDirectory {
@@ -25,6 +27,12 @@ class RoomDirectory {
   std::shared_ptr<Room> joinRoom(const std::string& roomId);
   // Called after a member left; forgets the room (and frees its router) once it is empty.
   void releaseIfEmpty(const std::shared_ptr<Room>& room);
+  // Null if no such room (or it closed).
+  std::shared_ptr<Room> findRoom(const std::string& roomId) const;
+
+  // The live-translation pipeline's signaling side; null when translation is off.
+  void setTranslation(TranslationBridge* translation) { translation_ = translation; }
+  TranslationBridge* translation() const { return translation_; }
 
   // Subscribes to the workers' PeerMediaClosed events, delivered on `signalingExecutor` (the
   // io_context this directory lives on): the peer's session is ended and the room told.
@@ -45,6 +53,7 @@ class RoomDirectory {
   SignalingLimits limits_;
   SignalingMetrics metrics_;
   std::map<std::string, std::shared_ptr<Room>> rooms_;
+  TranslationBridge* translation_ = nullptr;
 };
 
 }  // namespace jb::signaling
