@@ -10,6 +10,9 @@ export interface ConsumerEntry {
   consumer: ms.Consumer;
   peerId: string;
   source: ProducerSource;
+  /** Translated voices: the language spoken and whose speech it is. */
+  language?: string;
+  speakerPeerId?: string;
 }
 
 let nextLinkId = 1;

@@ -11,15 +11,23 @@ import {
   type Notification,
   type ProducerInfo,
   type ProducerSource,
+  type TranslationCapabilities as TranslationCapabilitiesT,
 } from '../signaling/protocol';
 import { readTokenHints, type JoinCredentials } from '../access/roomAccess';
 import type { JoinPermissions } from '../signaling/protocol';
 import { CallLink } from './CallLink';
 import { DEFAULT_RECONNECT_POLICY, isRetryableError, isTerminalClose, reconnectDelay, type ReconnectPolicy } from './reconnectPolicy';
 import { Store } from './Store';
+import { TranslationController, type TranslationDeps } from '../translation/TranslationController';
+import { VoiceMonitor, type CreateLevelMeter } from '../translation/VoiceMonitor';
+import { createWebAudioMeter } from '../translation/webAudioMeter';
+import { isTranslationProducer, planVoiceConsumers, wantsTranslationVoice } from '../translation/voiceSelection';
+import { sameChoice, type LanguageSettings } from '../translation/languages';
 import {
   callReducer,
   initialCallState,
+  selectTranslationProducers,
+  selectTranslationVoices,
   type CallAction,
   type CallState,
   type TransportDirection,
@@ -37,6 +45,25 @@ export interface CallSessionDeps {
   reconnectPolicy?: ReconnectPolicy;
   /** Jitter source (Math.random when absent). */
   random?: () => number;
+  /** Language settings storage and browser defaults. */
+  translation?: TranslationDeps;
+  /** Measures translated voices for ducking; without it originals are never ducked. */
+  createLevelMeter?: CreateLevelMeter;
+}
+
+/** A translated voice we receive, as the test hooks report it. */
+export interface TranslationAudioInfo {
+  consumerId: string;
+  producerId: string;
+  speakerPeerId: string;
+  language: string | undefined;
+  /** Paused by us: not the caption language, or voice turned off. */
+  paused: boolean;
+  track: { id: string; readyState: MediaStreamTrackState; enabled: boolean; muted: boolean };
+  packetsReceived: number;
+  totalSamplesReceived: number;
+  /** From inbound-rtp stats when the browser gives it (0..1). */
+  audioLevel: number | undefined;
 }
 
 export interface ConsumerStats {
@@ -81,11 +108,31 @@ export function browserDeps(): CallSessionDeps {
     createDevice: () => Device.factory(),
     getUserMedia: (c) => navigator.mediaDevices.getUserMedia(c),
     now: () => performance.now(),
+    translation: { storage: browserStorage(), preferredLanguages: browserLanguages() },
+    createLevelMeter: createWebAudioMeter,
   };
+}
+
+function browserStorage(): Storage | undefined {
+  try {
+    return localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+function browserLanguages(): string[] {
+  if (typeof navigator === 'undefined') return [];
+  if (navigator.languages?.length) return [...navigator.languages];
+  return navigator.language ? [navigator.language] : [];
 }
 
 export class CallSession {
   readonly store: CallStore;
+  /** Language settings, captions and transcript. */
+  readonly translation: TranslationController;
+  /** Levels of translated voices and which originals are ducked. */
+  readonly voice: VoiceMonitor;
   readonly timeline: CallTimeline = {
     joinedAt: undefined,
     firstRemoteFrameAt: undefined,
@@ -117,6 +164,21 @@ export class CallSession {
     this.deps = deps;
     this.policy = deps.reconnectPolicy ?? DEFAULT_RECONNECT_POLICY;
     this.store = store ?? new Store(callReducer, initialCallState());
+    this.translation = new TranslationController(deps.translation);
+    this.voice = new VoiceMonitor(deps.createLevelMeter, deps.now);
+    this.store.subscribe(() => this.syncVoices());
+  }
+
+  private voiceKey = '';
+
+  /** Keeps the level meters on the translated voices playing now. */
+  private syncVoices(): void {
+    if (this.ended) return;
+    const voices = selectTranslationVoices(this.state);
+    const key = voices.map((v) => `${v.id}:${v.track.id}`).join(',');
+    if (key === this.voiceKey) return;
+    this.voiceKey = key;
+    this.voice.sync(voices.map((v) => ({ consumerId: v.id, speakerPeerId: v.speakerPeerId, track: v.track })));
   }
 
   get state(): CallState {
@@ -193,20 +255,29 @@ export class CallSession {
     link.device = device;
     this.assertLive(link);
 
+    const sentChoice = this.translation.choice;
     const joined = await signaling.request('join', {
       roomId: this.roomId,
       displayName: this.displayName,
       rtpCapabilities: device.rtpCapabilities,
       ...this.credentials,
+      languages: sentChoice,
     });
     this.assertLive(link);
     link.joined = true;
+    // Changed while the join was on its way: the server has the old choice.
+    if (!sameChoice(sentChoice, this.translation.choice)) {
+      signaling.request('setLanguages', this.translation.choice).catch((err: unknown) => {
+        if (this.isCurrent(link)) this.warn('languages_failed', `Could not change languages: ${describe(err)}`);
+      });
+    }
     if (joined.permissions) this.joinPermissions = joined.permissions;
     if (rejoin) this.timeline.rejoinedAt = this.deps.now();
     else this.timeline.joinedAt = this.deps.now();
     this.dispatch({ type: 'joined', selfPeerId: joined.peerId, peers: joined.peers, rejoin });
     // The tiles from before are replaced now; their frozen frames can go.
     this.releaseFrozenLink();
+    void this.loadTranslationInfo(link, joined.translation);
 
     const iceServers = joined.iceServers ?? [];
     const recvSetup = this.createTransport(link, 'recv', iceServers);
@@ -223,6 +294,28 @@ export class CallSession {
       this.produceLocal(link, this.joinPermissions.publish ? stream : undefined, rejoin),
     );
     await Promise.all([consumeExisting, produceLocal]);
+  }
+
+  /** Capabilities (if the join response had none) and the room's transcript so far. */
+  private async loadTranslationInfo(link: CallLink, caps: TranslationCapabilitiesT | undefined): Promise<void> {
+    const signaling = link.signaling;
+    const tasks: Promise<unknown>[] = [];
+    if (caps) this.translation.setCapabilities(caps);
+    else {
+      tasks.push(
+        signaling.request('getTranslationCapabilities', {}).then(
+          (c) => this.isCurrent(link) && this.translation.setCapabilities(c),
+          (err: unknown) => console.info('[CallSession] no translation capabilities:', describe(err)),
+        ),
+      );
+    }
+    tasks.push(
+      signaling.request('getTranscript', {}).then(
+        (t) => this.isCurrent(link) && this.translation.addTranscript(t.entries ?? []),
+        (err: unknown) => console.info('[CallSession] no transcript:', describe(err)),
+      ),
+    );
+    await Promise.all(tasks);
   }
 
   private async acquireLocalMedia(): Promise<MediaStream | undefined> {
@@ -343,6 +436,9 @@ export class CallSession {
   private async consumeProducer(link: CallLink, pr: ProducerInfo): Promise<void> {
     if (pr.peerId === this.state.selfPeerId || link.consumedProducers.has(pr.id)) return;
     if (!this.joinPermissions.subscribe) return;
+    const translation = isTranslationProducer(pr);
+    // A translated voice is received only in our caption language, with voice on.
+    if (translation && !wantsTranslationVoice(pr, this.translation.choice, this.state.selfPeerId)) return;
     link.consumedProducers.add(pr.id);
     try {
       await link.recvReady;
@@ -358,11 +454,15 @@ export class CallSession {
         rtpParameters: this.withMid(res.rtpParameters),
         appData: { peerId: pr.peerId, source: pr.source },
       });
+      const voiceInfo = translation ? { language: pr.language, speakerPeerId: pr.speakerPeerId ?? pr.peerId } : {};
       if (!this.isCurrent(link) || link.closedConsumerIds.has(consumer.id) || link.goneProducers.has(pr.id)) {
         consumer.close();
         return;
       }
-      link.consumers.set(consumer.id, { consumer, peerId: pr.peerId, source: pr.source });
+      link.consumers.set(consumer.id, { consumer, peerId: pr.peerId, source: pr.source, ...voiceInfo });
+      // The choice changed while we consumed: keep it, paused (the server's side starts paused).
+      const unwanted = translation && !wantsTranslationVoice(pr, this.translation.choice, this.state.selfPeerId);
+      if (unwanted) consumer.pause();
       if (res.producerPaused !== pr.paused) {
         this.dispatch({ type: 'producerPausedChanged', producerId: pr.id, peerId: pr.peerId, paused: res.producerPaused });
       }
@@ -375,8 +475,11 @@ export class CallSession {
           kind: res.kind,
           source: pr.source,
           track: consumer.track,
+          ...voiceInfo,
+          ...(unwanted ? { paused: true } : {}),
         },
       });
+      if (unwanted) return;
       await signaling.request('resumeConsumer', { consumerId: consumer.id });
     } catch (err) {
       link.consumedProducers.delete(pr.id);
@@ -399,7 +502,15 @@ export class CallSession {
   private onNotification(link: CallLink, n: Notification): void {
     switch (n.method) {
       case 'peerJoined':
-        this.dispatch({ type: 'peerJoined', id: n.data.id, displayName: n.data.displayName });
+        this.dispatch({ type: 'peerJoined', id: n.data.id, displayName: n.data.displayName, languages: n.data.languages });
+        break;
+      case 'peerLanguages': {
+        const { peerId, speak, captions, voice } = n.data;
+        this.dispatch({ type: 'peerLanguages', peerId, languages: { speak, captions, voice } });
+        break;
+      }
+      case 'caption':
+        this.translation.onCaption(n.data);
         break;
       case 'peerLeft':
         for (const [id, e] of link.consumers) {
@@ -598,12 +709,63 @@ export class CallSession {
           text: body,
           timestamp: res.timestamp,
           fromSelf: true,
+          language: this.translation.settings.speak,
         },
       });
       return true;
     } catch (err) {
       this.warn('chat_failed', `Message not sent: ${describe(err)}`);
       return false;
+    }
+  }
+
+  /**
+   * Changes the language settings (persisted). When what the server knows changes, it is
+   * told with `setLanguages`; translated voices are paused, resumed or consumed to match.
+   */
+  async setLanguages(patch: Partial<LanguageSettings>): Promise<void> {
+    if (this.ended) return;
+    const changed = this.translation.update(patch);
+    const link = this.link;
+    if (!link || !this.isCurrent(link) || !link.joined) return; // A (re)join sends them.
+    this.applyVoicePlan(link);
+    if (!changed) return;
+    try {
+      await link.signaling.request('setLanguages', this.translation.choice);
+    } catch (err) {
+      if (this.isCurrent(link)) this.warn('languages_failed', `Could not change languages: ${describe(err)}`);
+    }
+  }
+
+  /** Brings the translated-voice consumers in line with the settings. */
+  private applyVoicePlan(link: CallLink): void {
+    const voices = [...link.consumers.entries()]
+      .filter(([, e]) => e.source === 'translation')
+      .map(([id, e]) => ({ consumerId: id, producerId: e.consumer.producerId, paused: e.consumer.paused }));
+    const inFlight = new Set([...link.consumedProducers].filter((pid) => !voices.some((v) => v.producerId === pid)));
+    const producers = selectTranslationProducers(this.state);
+    const plan = planVoiceConsumers(producers, voices, this.translation.choice, this.state.selfPeerId, inFlight);
+    for (const id of plan.pause) void this.setVoicePaused(link, id, true);
+    for (const id of plan.resume) void this.setVoicePaused(link, id, false);
+    for (const pid of plan.consume) {
+      const pr = producers.find((p) => p.id === pid);
+      if (pr) void this.consumeProducer(link, pr);
+    }
+  }
+
+  private async setVoicePaused(link: CallLink, consumerId: string, paused: boolean): Promise<void> {
+    const entry = link.consumers.get(consumerId);
+    if (!entry || entry.consumer.closed) return;
+    if (paused) entry.consumer.pause();
+    else entry.consumer.resume();
+    this.dispatch({ type: 'consumerPausedChanged', consumerId, paused });
+    try {
+      await link.signaling.request(paused ? 'pauseConsumer' : 'resumeConsumer', { consumerId });
+    } catch (err) {
+      // Gone meanwhile (producer closed, link lost): nothing to undo.
+      if (this.isCurrent(link) && link.consumers.has(consumerId)) {
+        console.warn(`[CallSession] ${paused ? 'pause' : 'resume'} of translated voice failed`, err);
+      }
     }
   }
 
@@ -631,6 +793,8 @@ export class CallSession {
   /** Frees everything without telling the server (page unload, failure). */
   private teardown(): void {
     this.ended = true;
+    this.voice.close();
+    this.translation.close();
     this.wakeBackoff?.();
     this.link?.close();
     this.releaseFrozenLink();
@@ -651,9 +815,12 @@ export class CallSession {
     if (this.timeline.firstRemoteFrameAt === undefined) this.timeline.firstRemoteFrameAt = this.deps.now();
   }
 
+  /** Mic, camera and screen consumers (translated voices: see translationAudio()). */
   async consumerStats(): Promise<ConsumerStats[]> {
     const out: ConsumerStats[] = [];
     for (const [id, e] of this.link?.consumers ?? []) {
+      // Kept out so "the audio of peer P" stays P's microphone for the browser tests.
+      if (e.source === 'translation') continue;
       const row: ConsumerStats = {
         peerId: e.peerId,
         kind: e.consumer.kind,
@@ -677,6 +844,39 @@ export class CallSession {
         });
       } catch {
         // A consumer closed while we asked; report zeros.
+      }
+      out.push(row);
+    }
+    return out;
+  }
+
+  /** The translated voices we receive (paused ones too), with their tracks' state. */
+  async translationAudio(): Promise<TranslationAudioInfo[]> {
+    const out: TranslationAudioInfo[] = [];
+    for (const [id, e] of this.link?.consumers ?? []) {
+      if (e.source !== 'translation') continue;
+      const t = e.consumer.track;
+      const row: TranslationAudioInfo = {
+        consumerId: id,
+        producerId: e.consumer.producerId,
+        speakerPeerId: e.speakerPeerId ?? e.peerId,
+        language: e.language,
+        paused: e.consumer.paused,
+        track: { id: t.id, readyState: t.readyState, enabled: t.enabled, muted: t.muted },
+        packetsReceived: 0,
+        totalSamplesReceived: 0,
+        audioLevel: undefined,
+      };
+      try {
+        const report = await e.consumer.getStats();
+        report.forEach((s: Record<string, unknown>) => {
+          if (s.type !== 'inbound-rtp') return;
+          row.packetsReceived += num(s.packetsReceived);
+          row.totalSamplesReceived += num(s.totalSamplesReceived);
+          if (typeof s.audioLevel === 'number') row.audioLevel = s.audioLevel;
+        });
+      } catch {
+        // Closed while we asked.
       }
       out.push(row);
     }

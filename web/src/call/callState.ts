@@ -1,6 +1,6 @@
 // Call state and the pure reducer that changes it. No WebRTC objects are touched here:
 // tracks are carried as opaque references so React can attach them to media elements.
-import type { MediaKind, PeerInfo, ProducerInfo, ProducerSource } from '../signaling/protocol';
+import type { CaptionTranslation, LanguageChoice, MediaKind, PeerInfo, ProducerInfo, ProducerSource } from '../signaling/protocol';
 
 /** `reconnecting`: we were in the call, lost the server, and are trying to get back. */
 export type CallPhase = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'failed';
@@ -13,6 +13,10 @@ export interface RemoteProducer {
   kind: MediaKind;
   source: ProducerSource;
   paused: boolean;
+  /** Translation producers: the language the voice speaks. */
+  language?: string;
+  /** Translation producers: whose speech it translates. */
+  speakerPeerId?: string;
 }
 
 export interface RemoteConsumer {
@@ -22,6 +26,11 @@ export interface RemoteConsumer {
   kind: MediaKind;
   source: ProducerSource;
   track: MediaStreamTrack;
+  /** Paused by us (a translated voice we do not want now). */
+  paused?: boolean;
+  /** Translation consumers: the language spoken and whose speech it is. */
+  language?: string;
+  speakerPeerId?: string;
 }
 
 export interface RemotePeer {
@@ -29,6 +38,8 @@ export interface RemotePeer {
   displayName: string;
   producers: Readonly<Record<string, RemoteProducer>>;
   consumers: Readonly<Record<string, RemoteConsumer>>;
+  /** What the peer speaks and reads; unknown from a server without translation. */
+  languages?: LanguageChoice;
 }
 
 export interface LocalMedia {
@@ -48,6 +59,10 @@ export interface ChatMessage {
   /** ms since the Unix epoch. */
   timestamp: number;
   fromSelf: boolean;
+  /** The sender's spoken language. */
+  language?: string;
+  /** The text in our caption language, when the server translated it. */
+  translation?: CaptionTranslation;
 }
 
 export interface CallError {
@@ -97,7 +112,9 @@ export type CallAction =
   | { type: 'joined'; selfPeerId: string; peers: PeerInfo[]; rejoin?: boolean }
   | { type: 'reconnecting'; reason: string; since: number }
   | { type: 'reconnectAttempt'; attempt: number; nextAttemptAt: number | undefined; lastError?: string }
-  | { type: 'peerJoined'; id: string; displayName: string }
+  | { type: 'peerJoined'; id: string; displayName: string; languages?: LanguageChoice }
+  | { type: 'peerLanguages'; peerId: string; languages: LanguageChoice }
+  | { type: 'consumerPausedChanged'; consumerId: string; paused: boolean }
   | { type: 'peerLeft'; peerId: string }
   | { type: 'producerAdded'; producer: ProducerInfo }
   | { type: 'producerClosed'; producerId: string; peerId: string }
@@ -155,7 +172,13 @@ export function callReducer(state: CallState, action: CallAction): CallState {
         const known = peers[p.id];
         const producers: Record<string, RemoteProducer> = { ...known?.producers };
         for (const pr of p.producers) producers[pr.id] = toRemoteProducer(pr);
-        peers[p.id] = { id: p.id, displayName: p.displayName, producers, consumers: known?.consumers ?? {} };
+        peers[p.id] = {
+          id: p.id,
+          displayName: p.displayName,
+          producers,
+          consumers: known?.consumers ?? {},
+          ...(p.languages ?? known?.languages ? { languages: p.languages ?? known?.languages } : {}),
+        };
         order.push(p.id);
       }
       for (const id of state.peerOrder) if (!order.includes(id)) order.push(id);
@@ -188,16 +211,39 @@ export function callReducer(state: CallState, action: CallAction): CallState {
     case 'peerJoined': {
       if (action.id === state.selfPeerId) return state;
       const existing = state.peers[action.id];
+      const languages = action.languages ? { languages: action.languages } : {};
       if (existing) {
-        return existing.displayName === action.displayName
+        return existing.displayName === action.displayName && !action.languages
           ? state
-          : { ...state, peers: { ...state.peers, [action.id]: { ...existing, displayName: action.displayName } } };
+          : { ...state, peers: { ...state.peers, [action.id]: { ...existing, displayName: action.displayName, ...languages } } };
       }
       return {
         ...state,
-        peers: { ...state.peers, [action.id]: emptyPeer(action.id, action.displayName) },
+        peers: { ...state.peers, [action.id]: { ...emptyPeer(action.id, action.displayName), ...languages } },
         peerOrder: [...state.peerOrder, action.id],
       };
+    }
+
+    case 'peerLanguages': {
+      const peer = state.peers[action.peerId];
+      if (!peer) return state;
+      return { ...state, peers: { ...state.peers, [peer.id]: { ...peer, languages: action.languages } } };
+    }
+
+    case 'consumerPausedChanged': {
+      for (const peer of Object.values(state.peers)) {
+        const c = peer.consumers[action.consumerId];
+        if (!c) continue;
+        if ((c.paused ?? false) === action.paused) return state;
+        return {
+          ...state,
+          peers: {
+            ...state.peers,
+            [peer.id]: { ...peer, consumers: { ...peer.consumers, [c.id]: { ...c, paused: action.paused } } },
+          },
+        };
+      }
+      return state;
     }
 
     case 'peerLeft': {
@@ -317,7 +363,7 @@ function rejoined(state: CallState, selfPeerId: string, list: PeerInfo[]): CallS
     if (p.id === selfPeerId) continue;
     const producers: Record<string, RemoteProducer> = {};
     for (const pr of p.producers) producers[pr.id] = toRemoteProducer(pr);
-    peers[p.id] = { id: p.id, displayName: p.displayName, producers, consumers: {} };
+    peers[p.id] = { id: p.id, displayName: p.displayName, producers, consumers: {}, ...(p.languages ? { languages: p.languages } : {}) };
     order.push(p.id);
   }
   return {
@@ -333,7 +379,10 @@ function rejoined(state: CallState, selfPeerId: string, list: PeerInfo[]): CallS
 }
 
 function toRemoteProducer(p: ProducerInfo): RemoteProducer {
-  return { id: p.id, peerId: p.peerId, kind: p.kind, source: p.source, paused: p.paused };
+  const r: RemoteProducer = { id: p.id, peerId: p.peerId, kind: p.kind, source: p.source, paused: p.paused };
+  if (p.language !== undefined) r.language = p.language;
+  if (p.speakerPeerId !== undefined) r.speakerPeerId = p.speakerPeerId;
+  return r;
 }
 
 function emptyPeer(id: string, displayName: string): RemotePeer {
@@ -357,8 +406,9 @@ export interface PeerMediaView {
 
 /** What a tile shows for a remote peer. */
 export function selectPeerMedia(peer: RemotePeer): PeerMediaView {
-  const producers = Object.values(peer.producers);
-  const consumers = Object.values(peer.consumers);
+  // Translated voices are played (and ducked against) separately: see selectTranslationVoices.
+  const producers = Object.values(peer.producers).filter((p) => p.source !== 'translation');
+  const consumers = Object.values(peer.consumers).filter((c) => c.source !== 'translation');
   const mic = producers.find((p) => p.kind === 'audio' && p.source === 'mic') ?? producers.find((p) => p.kind === 'audio');
   const cam =
     producers.find((p) => p.kind === 'video' && p.source === 'webcam') ?? producers.find((p) => p.kind === 'video');
@@ -372,6 +422,24 @@ export function selectPeerMedia(peer: RemotePeer): PeerMediaView {
     // Paused audio stays attached: it is silent, and re-attaching on resume would glitch.
     audioTracks: consumers.filter((c) => c.kind === 'audio').map((c) => c.track),
   };
+}
+
+/** Translated voices we receive and have not paused, each with the speaker it translates. */
+export function selectTranslationVoices(state: CallState): Array<RemoteConsumer & { speakerPeerId: string }> {
+  const out: Array<RemoteConsumer & { speakerPeerId: string }> = [];
+  for (const id of state.peerOrder) {
+    const peer = state.peers[id];
+    if (!peer) continue;
+    for (const c of Object.values(peer.consumers)) {
+      if (c.source === 'translation' && c.kind === 'audio' && !c.paused) out.push({ ...c, speakerPeerId: c.speakerPeerId ?? c.peerId });
+    }
+  }
+  return out;
+}
+
+/** Every translation producer known in the room. */
+export function selectTranslationProducers(state: CallState): RemoteProducer[] {
+  return Object.values(state.peers).flatMap((p) => Object.values(p.producers).filter((pr) => pr.source === 'translation'));
 }
 
 /** Remote peers in join order. */

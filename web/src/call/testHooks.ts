@@ -1,6 +1,37 @@
 // `window.__jb`: stable hooks for the browser end-to-end tests (tests/e2e).
-import type { CallSession, CallTimeline, ConsumerStats } from './CallSession';
-import type { CallState, ReconnectInfo } from './callState';
+import type { CallSession, CallTimeline, ConsumerStats, TranslationAudioInfo } from './CallSession';
+import type { CallState, ChatMessage, ReconnectInfo } from './callState';
+import type { CaptionNotification, LanguageChoice, TranslationCapabilities } from '../signaling/protocol';
+import { captionText } from '../translation/captions';
+import type { LanguageSettings } from '../translation/languages';
+import type { TranscriptEntry } from '../translation/transcript';
+
+/** A caption line on screen, with the text the current "Show" setting displays. */
+export interface CaptionLineHook {
+  utteranceId: string;
+  speakerPeerId: string;
+  speakerName: string;
+  final: boolean;
+  language: string;
+  text: string;
+  translation: { language: string; text: string; via: string[] } | undefined;
+  shown: { primary: string; secondary: string | undefined; via: string[]; translated: boolean };
+}
+
+export interface LanguagesHook {
+  settings: LanguageSettings;
+  capabilities: TranslationCapabilities | undefined;
+  /** Each remote peer's languages as the server told us (undefined if not told). */
+  peers: Record<string, LanguageChoice | undefined>;
+}
+
+export interface DuckingHook {
+  level: number;
+  ducked: boolean;
+  originalVolume: number;
+  /** False when no WebAudio meter could be made for the voice. */
+  metered: boolean;
+}
 
 /** The connection as the fault tests see it. */
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'left';
@@ -12,6 +43,20 @@ export interface JbTestHooks {
   /** Details while reconnecting (attempt, reason), and how many rejoins succeeded. */
   reconnect(): { info: ReconnectInfo | undefined; rejoins: number };
   readonly timeline: CallTimeline;
+  /** Caption lines held now (on screen unless captions are off: turning CC off only hides them). */
+  captions(): CaptionLineHook[];
+  /** Every caption notification received, in order. */
+  captionsReceived(): CaptionNotification[];
+  transcript(): TranscriptEntry[];
+  languages(): LanguagesHook | undefined;
+  /** Changes language settings as the settings panel does. */
+  setLanguages(patch: Partial<LanguageSettings>): Promise<void>;
+  /** Translated voices received (paused ones too), with their tracks' state and stats. */
+  translationAudio(): Promise<Array<TranslationAudioInfo & { ducking: DuckingHook | undefined }>>;
+  /** Per speaker whose translated voice plays: its level and whether their original is ducked. */
+  ducking(): Record<string, DuckingHook>;
+  /** Chat messages with their translations. */
+  chat(): ChatMessage[];
 }
 
 let active: CallSession | undefined;
@@ -40,6 +85,40 @@ export function installTestHooks(target: { __jb?: JbTestHooks }): void {
     get timeline(): CallTimeline {
       return active ? { ...active.timeline } : { ...noTimeline };
     },
+    captions: () => {
+      if (!active) return [];
+      const t = active.translation.state;
+      return t.captions.map((l) => {
+        const shown = captionText(l, t.settings.show);
+        return {
+          utteranceId: l.utteranceId,
+          speakerPeerId: l.speakerPeerId,
+          speakerName: l.speakerName,
+          final: l.final,
+          language: l.language,
+          text: l.text,
+          translation: l.translation,
+          shown: { primary: shown.primary, secondary: shown.secondary, via: shown.via, translated: shown.translated },
+        };
+      });
+    },
+    captionsReceived: () => (active ? [...active.translation.received] : []),
+    transcript: () => (active ? [...active.translation.state.transcript] : []),
+    languages: () => {
+      if (!active) return undefined;
+      const t = active.translation.state;
+      const peers: Record<string, LanguageChoice | undefined> = {};
+      for (const p of Object.values(active.state.peers)) peers[p.id] = p.languages;
+      return { settings: { ...t.settings }, capabilities: t.capabilities, peers };
+    },
+    setLanguages: (patch) => (active ? active.setLanguages(patch) : Promise.resolve()),
+    translationAudio: async () => {
+      if (!active) return [];
+      const ducking = active.voice.snapshot();
+      return (await active.translationAudio()).map((a) => ({ ...a, ducking: ducking[a.speakerPeerId] }));
+    },
+    ducking: () => (active ? active.voice.snapshot() : {}),
+    chat: () => (active ? [...active.state.chat] : []),
   };
 }
 

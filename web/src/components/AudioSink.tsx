@@ -1,7 +1,22 @@
 import { useEffect, useRef, type ReactElement } from 'react';
 
-/** Plays one remote audio track. Hidden: audio has no picture. */
-export function AudioSink({ track, peerId }: { track: MediaStreamTrack; peerId: string }): ReactElement {
+/**
+ * Plays one remote audio track. Hidden: audio has no picture. `volume` ducks a speaker's
+ * own voice under its translation; `kind` tells original and translated voices apart.
+ */
+export function AudioSink({
+  track,
+  peerId,
+  volume = 1,
+  kind = 'original',
+  language,
+}: {
+  track: MediaStreamTrack;
+  peerId: string;
+  volume?: number;
+  kind?: 'original' | 'translation';
+  language?: string;
+}): ReactElement {
   const ref = useRef<HTMLAudioElement>(null);
   useEffect(() => {
     const el = ref.current;
@@ -12,5 +27,17 @@ export function AudioSink({ track, peerId }: { track: MediaStreamTrack; peerId: 
       el.srcObject = null;
     };
   }, [track]);
-  return <audio ref={ref} autoPlay data-testid="remote-audio" data-peer-id={peerId} />;
+  useEffect(() => {
+    if (ref.current) ref.current.volume = volume;
+  }, [volume]);
+  return (
+    <audio
+      ref={ref}
+      autoPlay
+      data-testid={kind === 'translation' ? 'translation-audio' : 'remote-audio'}
+      data-peer-id={peerId}
+      data-volume={String(volume)}
+      data-language={language}
+    />
+  );
 }

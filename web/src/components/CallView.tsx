@@ -1,6 +1,11 @@
 import { useEffect, useRef, useState, useSyncExternalStore, type ReactElement } from 'react';
 import type { CallSession } from '../call/CallSession';
-import { selectPeerMedia, selectPeers, type CallState } from '../call/callState';
+import { selectPeerMedia, selectPeers, selectTranslationVoices, type CallState } from '../call/callState';
+import { languageName } from '../translation/languages';
+import type { TranslationState } from '../translation/translationState';
+import { CaptionsOverlay } from './CaptionsOverlay';
+import { LanguagePanel } from './LanguagePanel';
+import { TranscriptPanel } from './TranscriptPanel';
 import { roomLink } from '../room/roomId';
 import { AudioSink } from './AudioSink';
 import { ChatPanel } from './ChatPanel';
@@ -15,10 +20,21 @@ export function useCallState(session: CallSession): CallState {
   return useSyncExternalStore(session.store.subscribe, session.store.getState);
 }
 
-type Panel = 'none' | 'chat' | 'participants';
+export function useTranslationState(session: CallSession): TranslationState {
+  return useSyncExternalStore(session.translation.store.subscribe, session.translation.store.getState);
+}
+
+function useDuckedVolumes(session: CallSession): Readonly<Record<string, number>> {
+  return useSyncExternalStore(session.voice.subscribe, session.voice.getVolumes);
+}
+
+type Panel = 'none' | 'chat' | 'participants' | 'language' | 'transcript';
 
 export function CallView({ session, onLeave }: { session: CallSession; onLeave: () => void }): ReactElement {
   const state = useCallState(session);
+  const tr = useTranslationState(session);
+  const volumes = useDuckedVolumes(session);
+  const caps = tr.capabilities;
   const [panel, setPanel] = useState<Panel>('none');
   const [toast, setToast] = useState<string | undefined>();
   const seenChat = useRef(0);
@@ -46,10 +62,26 @@ export function CallView({ session, onLeave }: { session: CallSession; onLeave: 
   };
 
   const rows: ParticipantRow[] = [
-    { peerId: selfId, name: state.displayName, isSelf: true, micMuted: !state.local.micOn, camOff: selfCamOff },
+    {
+      peerId: selfId,
+      name: state.displayName,
+      isSelf: true,
+      micMuted: !state.local.micOn,
+      camOff: selfCamOff,
+      speaks: languageName(tr.settings.speak, caps),
+      speaksCode: tr.settings.speak,
+    },
     ...peers.map((p) => {
       const m = selectPeerMedia(p);
-      return { peerId: p.id, name: p.displayName || 'Guest', isSelf: false, micMuted: m.micMuted, camOff: m.camOff };
+      const code = p.languages?.speak;
+      return {
+        peerId: p.id,
+        name: p.displayName || 'Guest',
+        isSelf: false,
+        micMuted: m.micMuted,
+        camOff: m.camOff,
+        ...(code ? { speaks: languageName(code, caps), speaksCode: code } : {}),
+      };
     }),
   ];
 
@@ -89,6 +121,9 @@ export function CallView({ session, onLeave }: { session: CallSession; onLeave: 
               );
             })}
           </VideoGrid>
+          {tr.settings.captionsOn ? (
+            <CaptionsOverlay lines={tr.captions} show={tr.settings.show} selfPeerId={state.selfPeerId} />
+          ) : null}
         </section>
         {panel === 'chat' ? (
           <ChatPanel
@@ -99,11 +134,33 @@ export function CallView({ session, onLeave }: { session: CallSession; onLeave: 
           />
         ) : null}
         {panel === 'participants' ? <ParticipantsPanel rows={rows} onClose={() => setPanel('none')} /> : null}
+        {panel === 'language' ? (
+          <LanguagePanel
+            settings={tr.settings}
+            capabilities={caps}
+            onChange={(patch) => void session.setLanguages(patch)}
+            onClose={() => setPanel('none')}
+          />
+        ) : null}
+        {panel === 'transcript' ? (
+          <TranscriptPanel
+            entries={tr.transcript}
+            roomId={state.roomId}
+            captionLanguage={tr.settings.captions}
+            selfPeerId={state.selfPeerId}
+            onClose={() => setPanel('none')}
+          />
+        ) : null}
       </div>
       <div className="audio-sinks" hidden>
         {peers.flatMap((p) =>
-          selectPeerMedia(p).audioTracks.map((t) => <AudioSink key={t.id} track={t} peerId={p.id} />),
+          selectPeerMedia(p).audioTracks.map((t) => (
+            <AudioSink key={t.id} track={t} peerId={p.id} volume={volumes[p.id] ?? 1} />
+          )),
         )}
+        {selectTranslationVoices(state).map((v) => (
+          <AudioSink key={v.track.id} track={v.track} peerId={v.speakerPeerId} kind="translation" language={v.language} />
+        ))}
       </div>
       {toast ? (
         <div className="toast" role="status" data-testid="toast">
@@ -118,6 +175,9 @@ export function CallView({ session, onLeave }: { session: CallSession; onLeave: 
         camAvailable={state.local.camAvailable}
         chatOpen={panel === 'chat'}
         participantsOpen={panel === 'participants'}
+        captionsOn={tr.settings.captionsOn}
+        languageOpen={panel === 'language'}
+        transcriptOpen={panel === 'transcript'}
         unreadChat={unread}
         participantCount={peers.length + 1}
         onToggleMic={() => void session.setMicEnabled(!state.local.micOn)}
@@ -125,6 +185,9 @@ export function CallView({ session, onLeave }: { session: CallSession; onLeave: 
         onCopyLink={copyLink}
         onToggleChat={() => setPanel(panel === 'chat' ? 'none' : 'chat')}
         onToggleParticipants={() => setPanel(panel === 'participants' ? 'none' : 'participants')}
+        onToggleCaptions={() => void session.setLanguages({ captionsOn: !tr.settings.captionsOn })}
+        onToggleLanguage={() => setPanel(panel === 'language' ? 'none' : 'language')}
+        onToggleTranscript={() => setPanel(panel === 'transcript' ? 'none' : 'transcript')}
         onLeave={onLeave}
       />
     </div>

@@ -16,6 +16,15 @@ export function ChatPanel(props: {
   const [draft, setDraft] = useState('');
   const [sending, setSending] = useState(false);
   const listRef = useRef<HTMLOListElement>(null);
+  /** Messages whose original the reader asked to see instead of the translation. */
+  const [originals, setOriginals] = useState<ReadonlySet<string>>(() => new Set());
+  const toggleOriginal = (key: string) =>
+    setOriginals((prev) => {
+      const next = new Set(prev);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
 
   useEffect(() => {
     const el = listRef.current;
@@ -37,15 +46,36 @@ export function ChatPanel(props: {
         {props.messages.length === 0 ? (
           <li className="chat-empty">Messages can only be seen by people in the call and are gone when the call ends.</li>
         ) : null}
-        {props.messages.map((m) => (
-          <li key={`${m.peerId}:${m.id}`} className={`chat-msg${m.fromSelf ? ' self' : ''}`} data-testid="chat-message" data-peer-id={m.peerId}>
-            <div className="chat-meta">
-              <span className="chat-sender" data-testid="chat-sender">{m.fromSelf ? 'You' : m.displayName}</span>
-              <time dateTime={new Date(m.timestamp).toISOString()}>{timeFormat.format(m.timestamp)}</time>
-            </div>
-            <p className="chat-text" data-testid="chat-text">{m.text}</p>
-          </li>
-        ))}
+        {props.messages.map((m) => {
+          const key = `${m.peerId}:${m.id}`;
+          // Our own messages are shown as typed.
+          const translation = m.fromSelf ? undefined : m.translation;
+          const showOriginal = translation === undefined || originals.has(key);
+          return (
+            <li
+              key={key}
+              className={`chat-msg${m.fromSelf ? ' self' : ''}`}
+              data-testid="chat-message"
+              data-peer-id={m.peerId}
+              data-translated={showOriginal ? 'false' : 'true'}
+            >
+              <div className="chat-meta">
+                <span className="chat-sender" data-testid="chat-sender">{m.fromSelf ? 'You' : m.displayName}</span>
+                <time dateTime={new Date(m.timestamp).toISOString()}>{timeFormat.format(m.timestamp)}</time>
+              </div>
+              <p className="chat-text" data-testid="chat-text" lang={showOriginal ? m.language : translation.language}>
+                {showOriginal ? m.text : translation.text}
+              </p>
+              {translation ? (
+                <button type="button" className="link-btn" data-testid="chat-show-original" onClick={() => toggleOriginal(key)}>
+                  {showOriginal
+                    ? 'Show translation'
+                    : `Show original${translation.via?.length ? ` · translated via ${translation.via.join(', ')}` : ''}`}
+                </button>
+              ) : null}
+            </li>
+          );
+        })}
       </ol>
       {props.canSend === false ? (
         <p className="chat-empty" data-testid="chat-not-allowed">Your invitation does not allow sending messages.</p>

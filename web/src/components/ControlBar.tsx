@@ -1,5 +1,17 @@
 import type { ReactElement } from 'react';
-import { CamIcon, CamOffIcon, ChatIcon, HangupIcon, LinkIcon, MicIcon, MicOffIcon, PeopleIcon } from './icons';
+import {
+  CamIcon,
+  CamOffIcon,
+  CaptionsIcon,
+  ChatIcon,
+  HangupIcon,
+  LinkIcon,
+  MicIcon,
+  MicOffIcon,
+  PeopleIcon,
+  TranscriptIcon,
+  TranslateIcon,
+} from './icons';
 
 export interface ControlBarProps {
   roomId: string;
@@ -9,6 +21,9 @@ export interface ControlBarProps {
   camAvailable: boolean;
   chatOpen: boolean;
   participantsOpen: boolean;
+  captionsOn: boolean;
+  languageOpen: boolean;
+  transcriptOpen: boolean;
   unreadChat: number;
   participantCount: number;
   onToggleMic: () => void;
@@ -16,6 +31,9 @@ export interface ControlBarProps {
   onCopyLink: () => void;
   onToggleChat: () => void;
   onToggleParticipants: () => void;
+  onToggleCaptions: () => void;
+  onToggleLanguage: () => void;
+  onToggleTranscript: () => void;
   onLeave: () => void;
 }
 
@@ -48,6 +66,16 @@ export function ControlBar(p: ControlBarProps): ReactElement {
         >
           {p.camOn ? <CamIcon /> : <CamOffIcon />}
         </button>
+        <button
+          type="button"
+          className={`round-btn${p.captionsOn ? ' on' : ''}`}
+          data-testid="captions-toggle"
+          aria-pressed={p.captionsOn}
+          title={p.captionsOn ? 'Turn off captions' : 'Turn on captions'}
+          onClick={p.onToggleCaptions}
+        >
+          <CaptionsIcon />
+        </button>
         <button type="button" className="round-btn" data-testid="copy-link-button" title="Copy meeting link" onClick={p.onCopyLink}>
           <LinkIcon />
         </button>
@@ -56,6 +84,26 @@ export function ControlBar(p: ControlBarProps): ReactElement {
         </button>
       </div>
       <div className="controls-right">
+        <button
+          type="button"
+          className={`icon-btn${p.languageOpen ? ' active' : ''}`}
+          data-testid="language-toggle"
+          aria-pressed={p.languageOpen}
+          title="Language & captions"
+          onClick={p.onToggleLanguage}
+        >
+          <TranslateIcon />
+        </button>
+        <button
+          type="button"
+          className={`icon-btn${p.transcriptOpen ? ' active' : ''}`}
+          data-testid="transcript-toggle"
+          aria-pressed={p.transcriptOpen}
+          title="Transcript"
+          onClick={p.onToggleTranscript}
+        >
+          <TranscriptIcon />
+        </button>
         <button
           type="button"
           className={`icon-btn${p.participantsOpen ? ' active' : ''}`}

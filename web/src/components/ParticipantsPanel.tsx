@@ -9,6 +9,9 @@ export interface ParticipantRow {
   isSelf: boolean;
   micMuted: boolean;
   camOff: boolean;
+  /** Name of the language the person speaks, when known. */
+  speaks?: string;
+  speaksCode?: string;
 }
 
 export function ParticipantsPanel({ rows, onClose }: { rows: ParticipantRow[]; onClose: () => void }): ReactElement {
@@ -29,6 +32,11 @@ export function ParticipantsPanel({ rows, onClose }: { rows: ParticipantRow[]; o
             <span className="person-name">
               {r.name}
               {r.isSelf ? <span className="you"> (You)</span> : null}
+              {r.speaks ? (
+                <span className="person-lang" data-testid="participant-language" data-language={r.speaksCode}>
+                  Speaks {r.speaks}
+                </span>
+              ) : null}
             </span>
             <span className="person-state">
               {r.micMuted ? <MicOffIcon title="Microphone off" /> : <MicIcon />}

@@ -39,3 +39,28 @@ export const LinkIcon = () => <Icon d={LINK} />;
 export const HangupIcon = () => <Icon d={HANGUP} />;
 export const CloseIcon = () => <Icon d={CLOSE} />;
 export const SendIcon = () => <Icon d={SEND} />;
+
+function TextIcon({ text }: { text: string }): ReactElement {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" aria-hidden>
+      <rect x="2.5" y="5" width="19" height="14" rx="2.5" fill="none" stroke="currentColor" strokeWidth="2" />
+      <text x="12" y="15.6" textAnchor="middle" fontSize="8.5" fontWeight="700" fill="currentColor" fontFamily="sans-serif">
+        {text}
+      </text>
+    </svg>
+  );
+}
+
+/** A page with a folded corner and three lines of text. */
+function TranscriptGlyph(): ReactElement {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" aria-hidden fill="none" stroke="currentColor" strokeWidth="1.8">
+      <path d="M6 2.9h8l5 5v13.2H6z" strokeLinejoin="round" />
+      <path d="M14 2.9v5h5M8.8 12.2h7.4M8.8 15.2h7.4M8.8 18.2h4.6" />
+    </svg>
+  );
+}
+
+export const CaptionsIcon = () => <TextIcon text="CC" />;
+export const TranslateIcon = () => <TextIcon text="Aa" />;
+export const TranscriptIcon = () => <TranscriptGlyph />;

@@ -64,6 +64,8 @@ const KNOWN_NOTIFICATIONS: ReadonlySet<string> = new Set<NotificationMethod>([
   'producerResumed',
   'consumerClosed',
   'chat',
+  'peerLanguages',
+  'caption',
 ]);
 
 /** The WebSocket URL of the signaling endpoint for the page's own origin. */

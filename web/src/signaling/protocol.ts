@@ -2,20 +2,89 @@
 import type { types as msTypes } from 'mediasoup-client';
 
 export type MediaKind = 'audio' | 'video';
-export type ProducerSource = 'mic' | 'webcam' | 'screen';
+/** `translation`: a synthesized voice speaking one peer's speech in another language. */
+export type ProducerSource = 'mic' | 'webcam' | 'screen' | 'translation';
 
 export interface ProducerInfo {
   id: string;
+  /** For a translation producer: the speaker's peer id. */
   peerId: string;
   kind: MediaKind;
   source: ProducerSource;
   paused: boolean;
+  /** Translation producers only: the language the voice speaks (ISO 639-1). */
+  language?: string;
+  /** Translation producers only: the peer whose speech it translates. */
+  speakerPeerId?: string;
+}
+
+/** What a person speaks, wants captions in, and whether translations are spoken to them. */
+export interface LanguageChoice {
+  /** ISO 639-1 code of the language the person speaks. */
+  speak: string;
+  /** ISO 639-1 code of the language captions are shown in. */
+  captions: string;
+  /** "Speak translations to me". */
+  voice: boolean;
+}
+
+export interface LanguageName {
+  code: string;
+  /** English name. */
+  name: string;
+  /** The language's own name for itself, when the server knows it. */
+  nativeName?: string;
+}
+
+export interface TranslationCapabilities {
+  /** Languages with a speech recogniser. */
+  speechLanguages: LanguageName[];
+  /** Languages captions can be shown in; `via` lists pivot languages when not direct. */
+  captionLanguages: Array<LanguageName & { via?: string[] }>;
+  /** Languages the translated voice can speak. */
+  voices: Array<{ language: string; engine: string }>;
+  /** Everything a person may say they speak. */
+  allLanguages: LanguageName[];
+  /** A plain statement of the limits, shown in the settings panel. */
+  note: string;
+}
+
+export interface CaptionTranslation {
+  language: string;
+  text: string;
+  via: string[];
+}
+
+export interface CaptionNotification {
+  utteranceId: string;
+  speakerPeerId: string;
+  speakerName: string;
+  final: boolean;
+  /** What was spoken. */
+  language: string;
+  /** The original text. */
+  text: string;
+  /** Present when the listener's caption language differs and a route exists. */
+  translation?: CaptionTranslation;
+  /** ms since the Unix epoch. */
+  timestamp: number;
+}
+
+export interface TranscriptEntryWire {
+  utteranceId: string;
+  speakerPeerId: string;
+  speakerName: string;
+  language: string;
+  text: string;
+  translations: Record<string, { text: string; via: string[] }>;
+  timestamp: number;
 }
 
 export interface PeerInfo {
   id: string;
   displayName: string;
   producers: ProducerInfo[];
+  languages?: LanguageChoice;
 }
 
 export interface TransportInfo {
@@ -37,6 +106,7 @@ export interface RequestMap {
       token?: string;
       /** Sets the room's passcode when this join creates the room; proves it otherwise. */
       passcode?: string;
+      languages?: LanguageChoice;
     },
     {
       peerId: string;
@@ -46,6 +116,7 @@ export interface RequestMap {
       permissions?: JoinPermissions;
       peers: PeerInfo[];
       iceServers: RTCIceServer[];
+      translation?: TranslationCapabilities;
     },
   ];
   leave: [Record<string, never>, Record<string, never>];
@@ -79,6 +150,9 @@ export interface RequestMap {
   resumeConsumer: [{ consumerId: string }, Record<string, never>];
   pauseConsumer: [{ consumerId: string }, Record<string, never>];
   chat: [{ text: string }, { id: string; timestamp: number }];
+  getTranslationCapabilities: [Record<string, never>, TranslationCapabilities];
+  setLanguages: [LanguageChoice, Record<string, never>];
+  getTranscript: [Record<string, never>, { entries: TranscriptEntryWire[] }];
 }
 
 export type RequestMethod = keyof RequestMap;
@@ -91,11 +165,15 @@ export interface ChatNotification {
   displayName: string;
   text: string;
   timestamp: number;
+  /** The sender's spoken language. */
+  language?: string;
+  /** The text in this reader's caption language, when it differs and a route exists. */
+  translation?: CaptionTranslation;
 }
 
 /** Notification method -> data. */
 export interface NotificationMap {
-  peerJoined: { id: string; displayName: string };
+  peerJoined: { id: string; displayName: string; languages?: LanguageChoice };
   peerLeft: { peerId: string };
   newProducer: ProducerInfo;
   producerClosed: { producerId: string; peerId: string };
@@ -103,6 +181,8 @@ export interface NotificationMap {
   producerResumed: { producerId: string; peerId: string };
   consumerClosed: { consumerId: string; producerId: string };
   chat: ChatNotification;
+  peerLanguages: LanguageChoice & { peerId: string };
+  caption: CaptionNotification;
 }
 
 export type NotificationMethod = keyof NotificationMap;

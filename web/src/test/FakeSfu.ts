@@ -2,7 +2,30 @@
 // for CallSession tests. Media objects come from mediasoup-client's fake parameters.
 import { testFakeParameters } from 'mediasoup-client';
 import { FakeWebSocket } from './FakeWebSocket';
-import type { PeerInfo, ProducerInfo } from '../signaling/protocol';
+import type { PeerInfo, ProducerInfo, TranscriptEntryWire, TranslationCapabilities } from '../signaling/protocol';
+
+/** What the offline default server offers: English speech, a few caption languages. */
+export const FAKE_TRANSLATION_CAPS: TranslationCapabilities = {
+  speechLanguages: [{ code: 'en', name: 'English' }],
+  captionLanguages: [
+    { code: 'en', name: 'English' },
+    { code: 'de', name: 'German' },
+    { code: 'es', name: 'Spanish' },
+    { code: 'fr', name: 'French', via: ['es'] },
+  ],
+  voices: [
+    { language: 'en', engine: 'fake' },
+    { language: 'de', engine: 'fake' },
+    { language: 'es', engine: 'fake' },
+  ],
+  allLanguages: [
+    { code: 'en', name: 'English' },
+    { code: 'de', name: 'German' },
+    { code: 'es', name: 'Spanish' },
+    { code: 'fr', name: 'French' },
+  ],
+  note: 'Speech is recognised in English only.',
+};
 
 type Handler = (data: Record<string, unknown>) => unknown;
 
@@ -30,6 +53,10 @@ export class FakeSfu {
   readonly silent = new Set<string>();
   /** When set, consume responses carry this mid (like mediasoup); otherwise none. */
   consumerMid: ((n: number) => string) | undefined;
+  /** The join response's `translation`; undefined = an older server that has none. */
+  translation: TranslationCapabilities | undefined = FAKE_TRANSLATION_CAPS;
+  /** What getTranscript answers. */
+  transcript: TranscriptEntryWire[] = [];
   private consumeCount = 0;
   private nextId = 1;
   private readonly producerKinds = new Map<string, 'audio' | 'video'>();
@@ -99,7 +126,13 @@ export class FakeSfu {
           roomId: data.roomId,
           peers: structuredClone(this.existingPeers),
           iceServers: [],
+          ...(this.translation ? { translation: structuredClone(this.translation) } : {}),
         };
+      case 'getTranslationCapabilities':
+        if (!this.translation) throw Object.assign(new Error('no such method'), { code: 'unknown_method' });
+        return structuredClone(this.translation);
+      case 'getTranscript':
+        return { entries: structuredClone(this.transcript) };
       case 'createWebRtcTransport': {
         const t = testFakeParameters.generateTransportRemoteParameters();
         return { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters };

@@ -7,6 +7,7 @@ import type { ReconnectPolicy } from '../call/reconnectPolicy';
 import { SignalingClient } from '../signaling/SignalingClient';
 import type { ProducerInfo } from '../signaling/protocol';
 import type { FakeSfu } from './FakeSfu';
+import type { KeyValueStorage } from '../translation/languages';
 
 class FakeStream {
   constructor(private readonly tracks: MediaStreamTrack[]) {}
@@ -35,6 +36,9 @@ export interface SessionOptions {
   failVideo?: boolean;
   requestTimeoutMs?: number;
   reconnectPolicy?: ReconnectPolicy;
+  /** Language settings: storage (none by default) and navigator.languages (["en-US"] by default). */
+  storage?: KeyValueStorage;
+  preferredLanguages?: string[];
 }
 
 export function makeSession(sfu: FakeSfu, opts: SessionOptions = {}) {
@@ -48,6 +52,7 @@ export function makeSession(sfu: FakeSfu, opts: SessionOptions = {}) {
     now: () => performance.now(),
     reconnectPolicy: opts.reconnectPolicy,
     random: () => 0.5,
+    translation: { storage: opts.storage, preferredLanguages: opts.preferredLanguages ?? ['en-US'] },
   };
   return { session: new CallSession(deps), getUserMedia };
 }
