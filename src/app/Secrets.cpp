@@ -12,22 +12,17 @@
 
 namespace jb::app {
 
-namespace {
-
-void requireStrong(const std::string& secret, const std::string& source) {
-  if (secret.size() < signaling::JoinTokenKey::kMinSecretBytes)
-    throw std::runtime_error(
-        "the join token secret from " + source + " is too weak: " + std::to_string(secret.size()) +
-        " bytes, it must be at least " + std::to_string(signaling::JoinTokenKey::kMinSecretBytes) +
-        " (e.g. `openssl rand -base64 48`)");
-}
-
-}  // namespace
-
-std::optional<std::string> loadTokenSecret(const std::string& file) {
+std::optional<std::string> loadSecret(const std::string& what, const std::string& file, const char* envVar,
+                                      size_t minBytes) {
+  auto requireStrong = [&](const std::string& secret, const std::string& source) {
+    if (secret.size() < minBytes)
+      throw std::runtime_error(
+          "the " + what + " secret from " + source + " is too weak: " + std::to_string(secret.size()) +
+          " bytes, it must be at least " + std::to_string(minBytes) + " (e.g. `openssl rand -base64 48`)");
+  };
   if (!file.empty()) {
     std::ifstream in(file, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read the token secret file '" + file + "'");
+    if (!in) throw std::runtime_error("cannot read the " + what + " secret file '" + file + "'");
     std::ostringstream text;
     text << in.rdbuf();
     std::string secret = text.str();
@@ -36,15 +31,23 @@ std::optional<std::string> loadTokenSecret(const std::string& file) {
     requireStrong(secret, "'" + file + "'");
     struct stat st {};
     if (::stat(file.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))
-      spdlog::warn("token secret file '{}' is readable by group or others; chmod 600 it", file);
+      spdlog::warn("{} secret file '{}' is readable by group or others; chmod 600 it", what, file);
     return secret;
   }
-  if (const char* env = std::getenv("JB_TOKEN_SECRET")) {  // set but empty is weak, not "open"
+  if (const char* env = std::getenv(envVar)) {  // set but empty is weak, not "off"
     std::string secret = env;
-    requireStrong(secret, "JB_TOKEN_SECRET");
+    requireStrong(secret, envVar);
     return secret;
   }
   return std::nullopt;
+}
+
+std::optional<std::string> loadTokenSecret(const std::string& file) {
+  return loadSecret("join token", file, "JB_TOKEN_SECRET", signaling::JoinTokenKey::kMinSecretBytes);
+}
+
+std::optional<std::string> loadTurnSecret(const std::string& file) {
+  return loadSecret("TURN", file, "JB_TURN_SECRET", 32);
 }
 
 }  // namespace jb::app

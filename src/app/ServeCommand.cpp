@@ -16,6 +16,8 @@
 #include "sfu/Worker.hpp"
 #include "signaling/HttpServer.hpp"
 #include "signaling/RoomDirectory.hpp"
+#include "signaling/TurnCredentials.hpp"
+#include "signaling/TurnProbe.hpp"
 
 namespace jb::app {
 
@@ -30,6 +32,17 @@ int runServe(const ServeOptions& options) {
   if (auto secret = loadTokenSecret(options.tokenSecretFile))
     access = std::make_shared<signaling::AccessPolicy>(
         std::make_shared<signaling::JoinTokenKey>(std::move(*secret)));
+
+  std::shared_ptr<const signaling::TurnCredentials> turn;
+  auto turnSecret = loadTurnSecret(options.turnSecretFile);
+  if (!options.turnUrls.empty()) {
+    if (!turnSecret)
+      throw std::runtime_error("--turn-url needs a secret: --turn-secret-file or $JB_TURN_SECRET");
+    turn = std::make_shared<signaling::TurnCredentials>(options.turnUrls, std::move(*turnSecret),
+                                                        options.turnCredentialLifetime);
+  } else if (turnSecret) {
+    spdlog::warn("a TURN secret is set but no --turn-url: browsers get no TURN server");
+  }
 
   std::string announced = options.announcedAddress;
   if (announced.empty())
@@ -59,12 +72,19 @@ int runServe(const ServeOptions& options) {
   signaling::RoomDirectory directory(workerPointers, options.limits);
   asio::io_context io{1};
   directory.listenToWorkers(io.get_executor());  // e.g. ICE consent expiry ends the peer's session
+  directory.setTurn(turn);
   std::unique_ptr<TranslationRuntime> translation;
   if (options.translation.enabled) {
     translation = std::make_unique<TranslationRuntime>(options.translation, io, directory);
     for (auto& w : workers) w->setAudioTap(&translation->service());
   }
   for (auto& w : workers) w->start();
+  // /ready's "turn" check: the first TURN URL answers a STUN Binding request.
+  std::unique_ptr<signaling::TurnProbe> turnProbe;
+  if (turn) {
+    turnProbe = std::make_unique<signaling::TurnProbe>(io, turn->urls().front());
+    turnProbe->start();
+  }
   signaling::HttpServer::Options ho;
   ho.listenAddress = options.listenAddress;
   ho.port = options.port;

@@ -22,6 +22,9 @@ struct ServeOptions {
   std::string tlsKeyFile;
   std::string tlsMode;          // "self-signed": an in-memory certificate for LAN testing
   std::string tokenSecretFile;  // else $JB_TOKEN_SECRET; neither: rooms are open
+  std::vector<std::string> turnUrls;
+  std::string turnSecretFile;  // else $JB_TURN_SECRET
+  std::chrono::seconds turnCredentialLifetime{3600};
   std::string logLevel = "info";
   // Limits, Origin checks and ICE consent (app/LimitOptions.cpp, docs/protocol.md "Limits").
   signaling::SignalingLimits limits;

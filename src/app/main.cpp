@@ -42,6 +42,18 @@ int main(int argc, char** argv) {
   serveCommand->add_option("--token-secret-file", serve.tokenSecretFile,
                            "File holding the join token secret (>= 32 bytes); else $JB_TOKEN_SECRET. "
                            "With a secret, every room needs a token from `jbcalling token`");
+  serveCommand->add_option(
+      "--turn-url", serve.turnUrls,
+      "TURN server URL handed to browsers, e.g. turn:turn.example.com:3478?transport=udp "
+      "(repeatable); needs --turn-secret-file or $JB_TURN_SECRET");
+  serveCommand->add_option("--turn-secret-file", serve.turnSecretFile,
+                           "File holding coturn's static-auth-secret (>= 32 bytes); else $JB_TURN_SECRET");
+  serveCommand
+      ->add_option_function<int64_t>(
+          "--turn-credential-ttl",
+          [&serve](int64_t seconds) { serve.turnCredentialLifetime = std::chrono::seconds(seconds); },
+          "Seconds a TURN credential stays valid (default 3600)")
+      ->check(CLI::Range(int64_t{60}, int64_t{7 * 24 * 3600}));
   serveCommand->add_option("--log-level", serve.logLevel, "trace|debug|info|warn|error")
       ->capture_default_str();
   jb::app::addLimitOptions(*serveCommand, serve);

@@ -10,6 +10,7 @@
 #include "sfu/RouterCapabilities.hpp"
 #include "signaling/RequestSchema.hpp"
 #include "signaling/TranslationBridge.hpp"
+#include "signaling/TurnCredentials.hpp"
 
 namespace jb::signaling {
 
@@ -193,7 +194,9 @@ void PeerSession::join(const Request& request) {
                          {"subscribe", permissions_.subscribe},
                          {"chat", permissions_.chat}}},
                        {"peers", peers},
-                       {"iceServers", json::array()},
+                       {"iceServers", directory_.turn() ? directory_.turn()->iceServers(
+                                                              peerId_, std::chrono::system_clock::now())
+                                                        : json::array()},
                        {"translation", translationCapabilities()}});
   room_->notifyAll(
       "peerJoined",

@@ -15,6 +15,7 @@
 namespace jb::signaling {
 
 class TranslationBridge;
+class TurnCredentials;
 
 // The signaling state every session of this node shares: all rooms and which media worker hosts
 // each, the limits sessions enforce, and the signaling counters. Signaling thread only.
@@ -33,6 +34,9 @@ class RoomDirectory {
   // The live-translation pipeline's signaling side; null when translation is off.
   void setTranslation(TranslationBridge* translation) { translation_ = translation; }
   TranslationBridge* translation() const { return translation_; }
+  // Where join responses get their ICE servers; null: none (host candidates only).
+  void setTurn(std::shared_ptr<const TurnCredentials> turn) { turn_ = std::move(turn); }
+  const TurnCredentials* turn() const { return turn_.get(); }
 
   // Subscribes to the workers' PeerMediaClosed events, delivered on `signalingExecutor` (the
   // io_context this directory lives on): the peer's session is ended and the room told.
@@ -54,6 +58,7 @@ class RoomDirectory {
   SignalingMetrics metrics_;
   std::map<std::string, std::shared_ptr<Room>> rooms_;
   TranslationBridge* translation_ = nullptr;
+  std::shared_ptr<const TurnCredentials> turn_;
 };
 
 }  // namespace jb::signaling
