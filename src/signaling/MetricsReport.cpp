@@ -184,8 +184,10 @@ std::string renderMetrics(const RoomDirectory& directory) {
     auto it = signaling.serverCloses().find(reason);
     out.sample({{"reason", reason}}, it == signaling.serverCloses().end() ? uint64_t{0} : it->second);
   }
-  if (const TranslationBridge* translation = directory.translation())
-    renderTranslationMetrics(out, translation->metrics());
+  // Exported with zeros when translation is off, so dashboards and alerts see the same names everywhere.
+  static const translation::TranslationMetrics kNoTranslation;
+  const TranslationBridge* translation = directory.translation();
+  renderTranslationMetrics(out, translation ? translation->metrics() : kNoTranslation);
   return out.text();
 }
 

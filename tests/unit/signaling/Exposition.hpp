@@ -19,7 +19,7 @@ struct Exposition {
     std::map<std::string, std::string> labels;
     double value = 0;
   };
-  std::map<std::string, std::string> types;  // family -> counter | gauge
+  std::map<std::string, std::string> types;  // family -> counter | gauge | histogram
   std::vector<Sample> samples;
 
   // Sum of the samples named `name` whose labels include `match`; -1 if there is none.
@@ -66,7 +66,11 @@ inline Exposition parseExposition(const std::string& text) {
     } else if (std::regex_match(line, m, sample)) {
       Exposition::Sample s;
       s.name = m[1];
-      EXPECT_EQ(s.name, current) << "sample outside its family: " << line;
+      // A histogram family's samples are <family>_bucket, _sum and _count.
+      bool histogramPart =
+          out.types[current] == "histogram" &&
+          (s.name == current + "_bucket" || s.name == current + "_sum" || s.name == current + "_count");
+      EXPECT_TRUE(s.name == current || histogramPart) << "sample outside its family: " << line;
       std::string labels = m[3];
       for (auto it = std::sregex_iterator(labels.begin(), labels.end(), label); it != std::sregex_iterator();
            ++it)
