@@ -243,6 +243,40 @@ export function metricSum(samples, name, where = {}) {
     .reduce((a, s) => a + s.value, 0);
 }
 
+/** GET /ready: { ready, checks } (503 while not ready), or undefined when unreachable. */
+export async function readiness(base) {
+  const res = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(3000) });
+  return { status: res.status, ...(await res.json().catch(() => ({}))) };
+}
+
+// ---- Processes ---------------------------------------------------------------------------
+
+/** One process from /proc/<pid>/stat and cmdline, or undefined when it is gone. */
+export function procInfo(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split at the last ')'.
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    const [state, ppid] = stat.slice(close + 2).split(' ');
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    return { pid: Number(pid), comm, state, ppid: Number(ppid), cmdline };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The direct children of `pid` (scans /proc for ppid == pid). */
+export function childProcesses(pid) {
+  const out = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const info = procInfo(entry);
+    if (info && info.ppid === pid) out.push(info);
+  }
+  return out;
+}
+
 // ---- Chromium ----------------------------------------------------------------------------
 
 /** A Chromium of our own (persistent context in a fresh user-data-dir). */

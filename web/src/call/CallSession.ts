@@ -64,6 +64,16 @@ export interface TranslationAudioInfo {
   totalSamplesReceived: number;
   /** From inbound-rtp stats when the browser gives it (0..1). */
   audioLevel: number | undefined;
+  /** From inbound-rtp stats: cumulative energy and duration of the audio played out. */
+  totalAudioEnergy: number;
+  totalSamplesDuration: number;
+}
+
+/** The microphone as sent (media-source stats of the mic producer). */
+export interface MicSourceStats {
+  audioLevel: number | undefined;
+  totalAudioEnergy: number;
+  totalSamplesDuration: number;
 }
 
 export interface ConsumerStats {
@@ -866,6 +876,8 @@ export class CallSession {
         packetsReceived: 0,
         totalSamplesReceived: 0,
         audioLevel: undefined,
+        totalAudioEnergy: 0,
+        totalSamplesDuration: 0,
       };
       try {
         const report = await e.consumer.getStats();
@@ -874,11 +886,32 @@ export class CallSession {
           row.packetsReceived += num(s.packetsReceived);
           row.totalSamplesReceived += num(s.totalSamplesReceived);
           if (typeof s.audioLevel === 'number') row.audioLevel = s.audioLevel;
+          row.totalAudioEnergy += num(s.totalAudioEnergy);
+          row.totalSamplesDuration += num(s.totalSamplesDuration);
         });
       } catch {
         // Closed while we asked.
       }
       out.push(row);
+    }
+    return out;
+  }
+
+  /** The mic producer's media-source stats (what leaves this page), or undefined without one. */
+  async micSourceStats(): Promise<MicSourceStats | undefined> {
+    const producer = this.link?.micProducer;
+    if (!producer || producer.closed) return undefined;
+    const out: MicSourceStats = { audioLevel: undefined, totalAudioEnergy: 0, totalSamplesDuration: 0 };
+    try {
+      const report = await producer.getStats();
+      report.forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'media-source' || s.kind !== 'audio') return;
+        if (typeof s.audioLevel === 'number') out.audioLevel = s.audioLevel;
+        out.totalAudioEnergy += num(s.totalAudioEnergy);
+        out.totalSamplesDuration += num(s.totalSamplesDuration);
+      });
+    } catch {
+      return undefined;
     }
     return out;
   }

@@ -1,9 +1,10 @@
 // `window.__jb`: stable hooks for the browser end-to-end tests (tests/e2e).
-import type { CallSession, CallTimeline, ConsumerStats, TranslationAudioInfo } from './CallSession';
+import type { CallSession, CallTimeline, ConsumerStats, MicSourceStats, TranslationAudioInfo } from './CallSession';
 import type { CallState, ChatMessage, ReconnectInfo } from './callState';
-import type { CaptionNotification, LanguageChoice, TranslationCapabilities } from '../signaling/protocol';
+import type { LanguageChoice, TranslationCapabilities } from '../signaling/protocol';
 import { captionText } from '../translation/captions';
 import type { LanguageSettings } from '../translation/languages';
+import type { ReceivedCaption } from '../translation/TranslationController';
 import type { TranscriptEntry } from '../translation/transcript';
 
 /** A caption line on screen, with the text the current "Show" setting displays. */
@@ -45,8 +46,8 @@ export interface JbTestHooks {
   readonly timeline: CallTimeline;
   /** Caption lines held now (on screen unless captions are off: turning CC off only hides them). */
   captions(): CaptionLineHook[];
-  /** Every caption notification received, in order. */
-  captionsReceived(): CaptionNotification[];
+  /** Every caption notification received, in order, with its arrival time (receivedAt, epoch ms). */
+  captionsReceived(): ReceivedCaption[];
   transcript(): TranscriptEntry[];
   languages(): LanguagesHook | undefined;
   /** Changes language settings as the settings panel does. */
@@ -57,6 +58,8 @@ export interface JbTestHooks {
   ducking(): Record<string, DuckingHook>;
   /** Chat messages with their translations. */
   chat(): ChatMessage[];
+  /** What our microphone sends (the mic producer's media-source stats); undefined without one. */
+  micStats(): Promise<MicSourceStats | undefined>;
 }
 
 let active: CallSession | undefined;
@@ -119,6 +122,7 @@ export function installTestHooks(target: { __jb?: JbTestHooks }): void {
     },
     ducking: () => (active ? active.voice.snapshot() : {}),
     chat: () => (active ? [...active.state.chat] : []),
+    micStats: () => (active ? active.micSourceStats() : Promise.resolve(undefined)),
   };
 }
 

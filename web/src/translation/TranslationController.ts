@@ -28,10 +28,13 @@ export interface TranslationDeps {
 /** How many received caption notifications the test hooks can see. */
 export const MAX_CAPTION_LOG = 2000;
 
+/** A caption notification as received, with when it arrived (ms since the epoch). */
+export type ReceivedCaption = CaptionNotification & { receivedAt: number };
+
 export class TranslationController {
   readonly store: TranslationStore;
   /** Every caption notification received, in order (bounded). */
-  readonly received: CaptionNotification[] = [];
+  readonly received: ReceivedCaption[] = [];
   private readonly storage: KeyValueStorage | undefined;
   private readonly now: () => number;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -71,7 +74,7 @@ export class TranslationController {
   }
 
   onCaption(c: CaptionNotification): void {
-    this.received.push(c);
+    this.received.push({ ...c, receivedAt: this.now() });
     if (this.received.length > MAX_CAPTION_LOG) this.received.splice(0, this.received.length - MAX_CAPTION_LOG);
     this.store.dispatch({ type: 'caption', caption: c, now: this.now() });
     this.schedule();
