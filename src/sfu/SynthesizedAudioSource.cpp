@@ -46,15 +46,23 @@ SynthesizedAudioSource::~SynthesizedAudioSource() {
 }
 
 void SynthesizedAudioSource::play(std::vector<std::vector<uint8_t>> frames) {
+  // Translated speech can run longer than the original (Spanish is wordier than English), so during a
+  // monologue the voice would fall further and further behind. Past kMaxBacklog the oldest queued audio
+  // is skipped: listeners hear fresher translation rather than an ever later one.
   for (auto& frame : frames) queue_.push_back(std::move(frame));
+  while (queue_.size() > kMaxBacklogFrames) {
+    queue_.pop_front();
+    ++framesSkipped_;
+  }
   if (playing_ || queue_.empty()) return;
   playing_ = true;
   auto now = std::chrono::steady_clock::now();
   // RFC 3550 §5.1: the timestamp advances with the sampling clock even while nothing is sent, so a
-  // receiver's jitter buffer sees the pause between two utterances for what it is.
+  // receiver's jitter buffer sees the pause between two utterances for what it is. The timestamp already
+  // moved on by the last frame's duration when it was sent, so only the time beyond that is added.
   if (lastFrameSent_ != std::chrono::steady_clock::time_point{}) {
-    auto idle = std::chrono::duration_cast<std::chrono::microseconds>(now - lastFrameSent_);
-    timestamp_ += static_cast<uint32_t>(idle.count() * 48 / 1000);
+    auto idle = std::chrono::duration_cast<std::chrono::microseconds>(now - lastFrameSent_ - kFrameDuration);
+    if (idle.count() > 0) timestamp_ += static_cast<uint32_t>(idle.count() * 48 / 1000);
   }
   startOfTalkspurt_ = true;
   nextSend_ = now;

@@ -20,6 +20,7 @@ namespace jb::sfu {
 class SynthesizedAudioSource final : private PacketSink {
  public:
   static constexpr auto kFrameDuration = std::chrono::milliseconds(20);
+  static constexpr size_t kMaxBacklogFrames = 400;  // 8 s of speech waiting to be played
 
   SynthesizedAudioSource(std::string producerId, std::string speakerPeerId, std::string language,
                          boost::asio::io_context& io, Producer::Listener& listener);
@@ -33,6 +34,7 @@ class SynthesizedAudioSource final : private PacketSink {
   // Plays `frames` (20 ms Opus frames at 48 kHz) after anything still queued.
   void play(std::vector<std::vector<uint8_t>> frames);
   size_t queuedFrames() const { return queue_.size(); }
+  uint64_t framesSkipped() const { return framesSkipped_; }
 
  private:
   // Nothing is ever sent back towards a synthesized source (no RTCP, no keyframe requests for audio).
@@ -52,6 +54,7 @@ class SynthesizedAudioSource final : private PacketSink {
   uint16_t sequenceNumber_;
   uint32_t timestamp_;
   bool startOfTalkspurt_ = true;
+  uint64_t framesSkipped_ = 0;
   std::array<uint8_t, 1500> buffer_{};
 };
 

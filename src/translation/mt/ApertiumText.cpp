@@ -48,11 +48,19 @@ std::string unescapeApertium(std::string_view output, std::string_view source) {
     }
     out.push_back(c);
   }
-  size_t begin = 0;
-  while (begin < out.size() && isSpace(out[begin])) ++begin;
-  size_t end = out.size();
-  while (end > begin && isSpace(out[end - 1])) --end;
-  return out.substr(begin, end - begin);
+  // Where Apertium drops a word it leaves the spaces around it ("Puede  me oigo"): collapse every run of
+  // whitespace to one space and trim the ends, so captions read cleanly.
+  std::string collapsed;
+  collapsed.reserve(out.size());
+  for (char c : out) {
+    if (isSpace(c)) {
+      if (!collapsed.empty() && collapsed.back() != ' ') collapsed.push_back(' ');
+    } else {
+      collapsed.push_back(c);
+    }
+  }
+  if (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
+  return collapsed;
 }
 
 }  // namespace jb::translation

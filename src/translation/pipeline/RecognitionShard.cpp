@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace jb::translation {
@@ -12,6 +13,8 @@ using Clock = std::chrono::steady_clock;
 // and keeps an idle pipeline off the CPU.
 constexpr auto kIdleSleep = std::chrono::milliseconds(4);
 constexpr auto kIdleCheckInterval = std::chrono::milliseconds(20);
+// Items handled between two idle checks at most, so a long backlog still lets time advance.
+constexpr size_t kBatch = 256;
 }  // namespace
 
 RecognitionShard::RecognitionShard(size_t queueCapacity, StreamFactory factory, UpdateHandler onUpdate,
@@ -80,27 +83,63 @@ void RecognitionShard::close(uint64_t stream) {
   {
     std::lock_guard lock(pendingMutex_);
     pendingOpen_.erase(stream);
+    pendingClose_.insert(stream);
   }
   Item item{};
   item.stream = stream;
   item.kind = Item::Kind::Close;
-  // A lost close would leak the stream until shutdown; retry briefly rather than drop it.
-  for (int attempt = 0; attempt < 50 && !enqueue(item); ++attempt) std::this_thread::yield();
+  // In order behind the stream's last packets. If the queue is full, the thread closes the stream
+  // once it has drained the queue (closeLost), so a close is never lost and never waited for.
+  enqueue(item);
+}
+
+void RecognitionShard::closeLost() {
+  std::set<uint64_t> closing;
+  {
+    std::lock_guard lock(pendingMutex_);
+    if (pendingClose_.empty()) return;
+    closing.swap(pendingClose_);
+  }
+  auto now = Clock::now();
+  for (uint64_t id : closing) {
+    auto it = streams_.find(id);
+    if (it == streams_.end()) continue;
+    deliver(it->second->info(), it->second->onClosed(now));
+    streams_.erase(it);
+    metrics_.activeStreams.fetch_sub(1);
+  }
 }
 
 void RecognitionShard::run() {
   auto lastIdleCheck = Clock::now();
+  // Arrival of the newest packet handed to a stream: whatever arrived before it has been handled.
+  Clock::time_point newestHandled{};
   while (running_.load(std::memory_order_relaxed)) {
     Item item;
     size_t handled = 0;
-    while (handled < 256 && queue_.pop(item)) {
+    bool drained = false;
+    auto emptyAt = Clock::now();
+    while (handled < kBatch) {
+      emptyAt = Clock::now();
+      if (!queue_.pop(item)) {
+        drained = true;
+        break;
+      }
+      if (item.kind == Item::Kind::Packet)
+        newestHandled = std::max(newestHandled, Clock::time_point(Clock::duration(item.arrivalNanos)));
       handle(item);
       ++handled;
     }
+    // Everything queued before a lost Close has been handled now, so the stream can go.
+    if (drained) closeLost();
     auto now = Clock::now();
     if (now - lastIdleCheck >= kIdleCheckInterval) {
       lastIdleCheck = now;
-      for (auto& [id, stream] : streams_) deliver(stream->info(), stream->onIdle(now));
+      // A stream is silent only up to what the queue shows. While the thread is behind, the packets
+      // still queued are not a gap: counting them as one would cut utterances short and feed the
+      // recognizer made-up silence exactly when it is overloaded.
+      auto horizon = drained ? emptyAt : newestHandled;
+      for (auto& [id, stream] : streams_) deliver(stream->info(), stream->onIdle(horizon));
     }
     if (handled == 0) std::this_thread::sleep_for(kIdleSleep);
   }
@@ -133,24 +172,34 @@ void RecognitionShard::handle(const Item& item) {
   if (it == streams_.end()) return;
   SpeakerStream& stream = *it->second;
   auto now = Clock::now();
-  switch (item.kind) {
-    case Item::Kind::Open:
-    case Item::Kind::Resume:
-      break;
-    case Item::Kind::Packet:
-      deliver(stream.info(), stream.onPacket(item.sequenceNumber, item.rtpTimestamp,
-                                             std::span<const uint8_t>(item.payload, item.length),
-                                             Clock::time_point(Clock::duration(item.arrivalNanos))));
-      break;
-    case Item::Kind::Pause:
-      deliver(stream.info(), stream.onPaused(now));
-      break;
-    case Item::Kind::Close: {
-      deliver(stream.info(), stream.onClosed(now));
-      streams_.erase(it);
-      metrics_.activeStreams.fetch_sub(1);
-      break;
+  try {
+    switch (item.kind) {
+      case Item::Kind::Open:
+      case Item::Kind::Resume:
+        break;
+      case Item::Kind::Packet:
+        deliver(stream.info(), stream.onPacket(item.sequenceNumber, item.rtpTimestamp,
+                                               std::span<const uint8_t>(item.payload, item.length),
+                                               Clock::time_point(Clock::duration(item.arrivalNanos))));
+        break;
+      case Item::Kind::Pause:
+        deliver(stream.info(), stream.onPaused(now));
+        break;
+      case Item::Kind::Close:
+        deliver(stream.info(), stream.onClosed(now));
+        break;
     }
+  } catch (const std::exception& e) {
+    // One stream's failure (a codec or resampler error) costs that item, not the thread and with it
+    // every other stream of the shard.
+    spdlog::error("[translation] room={} peer={} audio stream failed: {}", stream.info().roomId,
+                  stream.info().peerId, e.what());
+  }
+  if (item.kind == Item::Kind::Close) {
+    streams_.erase(it);
+    metrics_.activeStreams.fetch_sub(1);
+    std::lock_guard lock(pendingMutex_);
+    pendingClose_.erase(item.stream);
   }
 }
 

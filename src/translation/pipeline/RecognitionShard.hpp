@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -56,6 +57,8 @@ class RecognitionShard {
 
   bool enqueue(const Item& item);
   void run();
+  // Streams whose Close item was lost to a full queue, closed once the queue has been drained.
+  void closeLost();
   void handle(const Item& item);
   void deliver(const sfu::AudioTapStream& info, std::vector<SpeakerStream::Update> updates);
 
@@ -66,6 +69,7 @@ class RecognitionShard {
   // Control events must not be lost to a full queue, so they also wait here until the thread sees them.
   std::mutex pendingMutex_;
   std::map<uint64_t, sfu::AudioTapStream> pendingOpen_;
+  std::set<uint64_t> pendingClose_;
   std::unordered_map<uint64_t, std::unique_ptr<SpeakerStream>> streams_;
   std::atomic<bool> running_{false};
   std::thread thread_;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace jb::translation {
 
 namespace {
@@ -23,49 +25,67 @@ std::vector<SpeakerStream::Update> SpeakerStream::onPacket(uint16_t sequenceNumb
   std::vector<Update> out;
   reorder_.push(sequenceNumber, rtpTimestamp, opus);
   lastArrival_ = arrival;
-  idleAccountedUntil_ = arrival;
+  // Never backwards: a packet delayed past a gap already counted as silence must not count it twice.
+  positionTime_ = std::max(positionTime_, arrival);
   decodeReady(out, arrival);
   return out;
 }
 
 void SpeakerStream::decodeReady(std::vector<Update>& out, Clock::time_point arrival) {
-  while (auto frame = reorder_.pop()) {
-    std::vector<int16_t> pcm48 =
-        frame->lost ? decoder_.concealLoss(decoder_.lastFrameSamples()) : decoder_.decode(frame->payload);
-    if (pcm48.empty()) continue;
-    std::vector<int16_t> pcm16 = resampler_.process(pcm48);
-    samplesIn_ += pcm16.size();
-    segment(segmenter_.push(pcm16), out, arrival);
-  }
+  while (auto frame = reorder_.pop()) decode(*frame, out, arrival);
+}
+
+void SpeakerStream::decodeHeld(std::vector<Update>& out, Clock::time_point now) {
+  for (const ReorderBuffer::Frame& frame : reorder_.flush()) decode(frame, out, now);
+  reorder_.reset();
+}
+
+void SpeakerStream::decode(const ReorderBuffer::Frame& frame, std::vector<Update>& out,
+                           Clock::time_point now) {
+  std::vector<int16_t> pcm48 =
+      frame.lost ? decoder_.concealLoss(decoder_.lastFrameSamples()) : decoder_.decode(frame.payload);
+  if (pcm48.empty()) return;
+  std::vector<int16_t> pcm16 = resampler_.process(pcm48);
+  segment(segmenter_.push(pcm16), out, now);
 }
 
 std::vector<SpeakerStream::Update> SpeakerStream::onIdle(Clock::time_point now) {
   std::vector<Update> out;
-  if (lastArrival_ == Clock::time_point{} || now - idleAccountedUntil_ < kIdleGap) return out;
-  auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(now - idleAccountedUntil_);
-  idleAccountedUntil_ = now;
+  if (lastArrival_ == Clock::time_point{} || now - positionTime_ < kIdleGap) return out;
+  auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(now - positionTime_);
+  positionTime_ += gap;  // what the segmenter was told, so rounding never loses or repeats time
   segment(segmenter_.silence(gap), out, now);
   return out;
 }
 
 std::vector<SpeakerStream::Update> SpeakerStream::onPaused(Clock::time_point now) {
   std::vector<Update> out;
-  reorder_.reset();
+  decodeHeld(out, now);
   segment(segmenter_.end(EndReason::Paused), out, now);
   return out;
 }
 
 std::vector<SpeakerStream::Update> SpeakerStream::onClosed(Clock::time_point now) {
   std::vector<Update> out;
+  decodeHeld(out, now);
   segment(segmenter_.end(EndReason::Closed), out, now);
   return out;
 }
 
-SpeakerStream::Clock::time_point SpeakerStream::timeOfSample(uint64_t sample, Clock::time_point now) const {
-  // The segmenter has seen samplesIn_ samples by `now`; older samples arrived earlier in proportion.
-  if (sample >= samplesIn_) return now;
-  auto behind = std::chrono::microseconds((samplesIn_ - sample) * 1'000'000 / kSegmenterRate);
-  return now - std::chrono::duration_cast<Clock::duration>(behind);
+SpeakerStream::Clock::time_point SpeakerStream::timeOfSample(uint64_t sample) const {
+  // The segmenter's stream position (packets and counted gaps alike) stands for positionTime_;
+  // earlier samples happened earlier in proportion.
+  uint64_t position = segmenter_.streamPosition();
+  if (sample >= position) return positionTime_;
+  auto behind = std::chrono::microseconds((position - sample) * 1'000'000 / kSegmenterRate);
+  return positionTime_ - std::chrono::duration_cast<Clock::duration>(behind);
+}
+
+void SpeakerStream::abandonUtterance(const std::exception& error) {
+  ++skippedUtterances_;
+  recognizer_ = {};  // startUtterance() discards whatever the failed utterance left behind
+  spdlog::warn("[translation] room={} peer={} utterance {} dropped, recognizer failed: {}", info_.roomId,
+               info_.peerId, utteranceId_, error.what());
 }
 
 void SpeakerStream::segment(std::vector<SegmentEvent> events, std::vector<Update>& out,
@@ -95,17 +115,27 @@ void SpeakerStream::segment(std::vector<SegmentEvent> events, std::vector<Update
       }
       case SegmentEvent::Type::Audio:
         if (recognizer_) {
-          if (auto partial = recognizer_->acceptAudio(event.samples); partial && !partial->empty())
-            out.push_back({false, utteranceId_, utteranceLanguage_, std::move(*partial), {}, now});
+          try {
+            if (auto partial = recognizer_->acceptAudio(event.samples); partial && !partial->empty())
+              out.push_back({false, utteranceId_, utteranceLanguage_, std::move(*partial), {}, now});
+          } catch (const std::exception& e) {
+            abandonUtterance(e);
+          }
         }
         break;
       case SegmentEvent::Type::Ended:
         if (recognizer_) {
-          std::string text = recognizer_->endUtterance();
+          std::string text;
+          try {
+            text = recognizer_->endUtterance();
+          } catch (const std::exception& e) {
+            abandonUtterance(e);
+            break;
+          }
           recognizer_ = {};  // back to the pool for the next speaker
           if (!text.empty()) {
             out.push_back({true, utteranceId_, utteranceLanguage_, std::move(text),
-                           timeOfSample(event.speechEndSample, now), Clock::now()});
+                           timeOfSample(event.speechEndSample), Clock::now()});
           }
         }
         break;

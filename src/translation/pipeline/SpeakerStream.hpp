@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <span>
@@ -42,7 +43,8 @@ class SpeakerStream {
 
   std::vector<Update> onPacket(uint16_t sequenceNumber, uint32_t rtpTimestamp, std::span<const uint8_t> opus,
                                Clock::time_point arrival);
-  // Called regularly; a stream that stopped sending (Opus DTX, a stall) counts as silence.
+  // Called regularly. `now` is a time by which every packet that arrived has been handed to onPacket:
+  // a stream that stopped sending (Opus DTX, a stall) counts as silence from its last packet to `now`.
   std::vector<Update> onIdle(Clock::time_point now);
   std::vector<Update> onPaused(Clock::time_point now);
   std::vector<Update> onClosed(Clock::time_point now);
@@ -52,8 +54,13 @@ class SpeakerStream {
 
  private:
   void decodeReady(std::vector<Update>& out, Clock::time_point arrival);
+  // Frames still held for reordering, decoded before the utterance is ended by a pause or close.
+  void decodeHeld(std::vector<Update>& out, Clock::time_point now);
+  void decode(const ReorderBuffer::Frame& frame, std::vector<Update>& out, Clock::time_point now);
   void segment(std::vector<SegmentEvent> events, std::vector<Update>& out, Clock::time_point now);
-  Clock::time_point timeOfSample(uint64_t sample, Clock::time_point now) const;
+  // The recognizer failed mid-utterance: the utterance gets no more captions, the stream goes on.
+  void abandonUtterance(const std::exception& error);
+  Clock::time_point timeOfSample(uint64_t sample) const;
 
   sfu::AudioTapStream info_;
   RecognizerPool& recognizers_;
@@ -67,9 +74,11 @@ class SpeakerStream {
   std::string utteranceId_;
   uint64_t utteranceCount_ = 0;
   uint64_t skippedUtterances_ = 0;
-  uint64_t samplesIn_ = 0;  // 16 kHz samples given to the segmenter so far
   Clock::time_point lastArrival_{};
-  Clock::time_point idleAccountedUntil_{};
+  // The time the segmenter's stream position stands for: the arrival of the newest packet, or the end
+  // of the last gap counted as silence. Sample indices are turned into times from here, so a gap
+  // counted as silence moves both together.
+  Clock::time_point positionTime_{};
 };
 
 }  // namespace jb::translation

@@ -31,5 +31,11 @@ TEST(ApertiumText, TrimsTheTrailingNewline) {
   EXPECT_EQ(unescapeApertium("  Hola.\n", "Hello."), "Hola.");
 }
 
+TEST(ApertiumText, CollapsesTheSpacesLeftWhereAWordWasDropped) {
+  // eng-spa really answers "Can you hear me now?" with "Puede  me oigo ahora?" (two spaces).
+  EXPECT_EQ(unescapeApertium("Puede  me oigo ahora?\n", "Can you hear me now?"), "Puede me oigo ahora?");
+  EXPECT_EQ(unescapeApertium("a \t\n b", "a b"), "a b");
+}
+
 }  // namespace
 }  // namespace jb::translation
