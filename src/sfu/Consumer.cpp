@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/Random.hpp"
+#include "rtp/ByteOrder.hpp"
+#include "rtp/Rtx.hpp"
 #include "rtp/codecs/H264.hpp"
 #include "rtp/codecs/Vp8.hpp"
 
@@ -10,10 +13,14 @@ namespace jb::sfu {
 
 namespace {
 constexpr size_t kBufferCapacity = 1500 + 256;  // MTU-sized packet plus SRTP trailer headroom
-}
+// Sequence numbers looked at per NACK packet. Chrome asks for a few dozen at most; a NACK listing more
+// is a storm, and the rest are counted as rate-limited without being looked up.
+constexpr size_t kMaxSequencesPerNack = 256;
+}  // namespace
 
 Consumer::Consumer(std::string id, std::string peerId, std::string producerId, MediaKind kind,
-                   ConsumerParameters parameters, bool producerPaused, PacketSink& sink, Listener& listener)
+                   ConsumerParameters parameters, bool producerPaused, PacketSink& sink, Listener& listener,
+                   WorkerCounters* counters)
     : id_(std::move(id)),
       peerId_(std::move(peerId)),
       producerId_(std::move(producerId)),
@@ -21,9 +28,17 @@ Consumer::Consumer(std::string id, std::string peerId, std::string producerId, M
       parameters_(std::move(parameters)),
       sink_(sink),
       listener_(listener),
+      counters_(counters),
       rewriter_(parameters_.clockRate),
+      // RFC 3550 §5.1: the initial sequence number should be random.
+      rtxSequenceNumber_(static_cast<uint16_t>(common::randomUint32())),
       producerPaused_(producerPaused),
-      buffer_(kBufferCapacity) {}
+      buffer_(kBufferCapacity),
+      rtxBuffer_(kBufferCapacity) {}
+
+void Consumer::countDrop(DropReason reason) {
+  if (counters_) sfu::countDrop(*counters_, reason);
+}
 
 void Consumer::pause() {
   paused_ = true;
@@ -70,23 +85,84 @@ void Consumer::sendRtp(const rtp::RtpPacket& in) {
     waitingForKeyframe_ = false;
   }
   auto src = in.data();
-  if (src.size() > buffer_.size() - 200) return;  // larger than any MTU: cannot be a valid forwarded packet
-
+  if (src.size() > buffer_.size() - 200) return;  // checked before rewrite() so no number is used up
   auto rewritten = rewriter_.rewrite(in.sequenceNumber(), in.timestamp(), RtpStreamRewriter::Clock::now());
   if (!rewritten) return;
-
-  std::memcpy(buffer_.data(), src.data(), src.size());
-  auto packet = rtp::RtpPacket::parse(std::span<uint8_t>(buffer_.data(), src.size()));
+  auto packet = rewriteIntoBuffer(src, rewritten->sequenceNumber, rewritten->timestamp);
   if (!packet) return;
-  packet->setSsrc(parameters_.ssrc);
-  packet->setPayloadType(parameters_.payloadType);
-  packet->setSequenceNumber(rewritten->sequenceNumber);
-  packet->setTimestamp(rewritten->timestamp);
-  packet->remapExtensionIds(parameters_.extensionIdMap);
 
   ++packetsSent_;
   bytesSent_ += src.size();
   sink_.sendRtp(buffer_.data(), src.size(), buffer_.size());
+}
+
+std::optional<rtp::RtpPacket> Consumer::rewriteIntoBuffer(std::span<const uint8_t> src, uint16_t seq,
+                                                          uint32_t ts) {
+  // Larger than any MTU: cannot be a valid forwarded packet. The headroom is for SRTP and the RTX OSN.
+  if (src.size() > buffer_.size() - 200) return std::nullopt;
+  std::memcpy(buffer_.data(), src.data(), src.size());
+  auto packet = rtp::RtpPacket::parse(std::span<uint8_t>(buffer_.data(), src.size()));
+  if (!packet) return std::nullopt;
+  packet->setSsrc(parameters_.ssrc);
+  packet->setPayloadType(parameters_.payloadType);
+  packet->setSequenceNumber(seq);
+  packet->setTimestamp(ts);
+  packet->remapExtensionIds(parameters_.extensionIdMap);
+  return packet;
+}
+
+void Consumer::receiveNack(const rtp::rtcp::Nack& nack, Clock::time_point now) {
+  if (nack.lostSequenceNumbers.empty()) return;
+  const RetransmissionBuffer* source = listener_.retransmissionSourceOf(*this);
+  // A NACK may name a number several times (FCI entries can overlap); answer each once, oldest first
+  // in RFC 1982 order: distances are taken from half the number space before the first one named.
+  std::vector<uint16_t> wanted = nack.lostSequenceNumbers;
+  const auto base = static_cast<uint16_t>(wanted.front() - 0x8000);
+  std::sort(wanted.begin(), wanted.end(), [base](uint16_t a, uint16_t b) {
+    return static_cast<uint16_t>(a - base) < static_cast<uint16_t>(b - base);
+  });
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    if (i >= kMaxSequencesPerNack) {
+      for (size_t rest = i; rest < wanted.size(); ++rest) countDrop(DropReason::NackRateLimited);
+      break;
+    }
+    const uint16_t ourSeq = wanted[i];
+    // Our numbers are the producer's shifted by the rewriter's offset; only numbers we actually sent
+    // since the last re-sync map back.
+    auto producerSeq = rewriter_.sourceSequence(ourSeq);
+    auto stored = producerSeq && source && active() ? source->find(*producerSeq, now) : std::nullopt;
+    if (!stored) {
+      countDrop(DropReason::NackUnknownSequence);
+      continue;
+    }
+    if (!retransmissionBudget_.trySpend(stored->bytes.size(), now)) {
+      countDrop(DropReason::NackRateLimited);
+      continue;
+    }
+    retransmit(stored->bytes, ourSeq);
+  }
+}
+
+void Consumer::retransmit(std::span<const uint8_t> source, uint16_t seq) {
+  if (source.size() < rtp::RtpPacket::kFixedHeaderSize) return;
+  const uint32_t producerTimestamp = rtp::readU32(source, 4);
+  auto packet = rewriteIntoBuffer(source, seq, producerTimestamp + rewriter_.timestampOffset());
+  if (!packet) return;
+  ++retransmissionsSent_;
+  if (counters_) bump(counters_->retransmissionsSent);
+  if (parameters_.rtxSsrc == 0) {
+    // No RTX negotiated: RFC 4585 allows resending the packet as it was, same SSRC and number.
+    sink_.sendRtp(buffer_.data(), source.size(), buffer_.size());
+    return;
+  }
+  // RFC 4588 §4: the RTX packet carries our (rewritten) sequence number as its OSN.
+  const size_t length =
+      rtp::wrapRtx(*packet, parameters_.rtxPayloadType, parameters_.rtxSsrc, rtxSequenceNumber_, rtxBuffer_);
+  if (length == 0) return;
+  ++rtxSequenceNumber_;
+  sink_.sendRtp(rtxBuffer_.data(), length, rtxBuffer_.size());
 }
 
 void Consumer::sendSenderReport(const rtp::rtcp::SenderReport& producerReport) {

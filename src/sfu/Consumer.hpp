@@ -9,22 +9,32 @@
 #include "rtp/rtcp/Packet.hpp"
 #include "sfu/ConsumerParameters.hpp"
 #include "sfu/PacketSink.hpp"
+#include "sfu/RetransmissionBudget.hpp"
+#include "sfu/RetransmissionBuffer.hpp"
 #include "sfu/RtpStreamRewriter.hpp"
+#include "sfu/WorkerCounters.hpp"
 
 namespace jb::sfu {
 
 // One outgoing copy of one producer's stream to one receiving browser (mediasoup's SimpleConsumer).
-// Rewrites SSRC, payload type, header extension ids, sequence numbers and timestamps.
+// Rewrites SSRC, payload type, header extension ids, sequence numbers and timestamps, and answers the
+// receiver's NACKs from the producer's retransmission buffer (as RTX when the receiver negotiated it).
 class Consumer {
  public:
+  using Clock = std::chrono::steady_clock;
+
   class Listener {
    public:
     virtual ~Listener() = default;
     virtual void onConsumerKeyframeRequest(Consumer& consumer) = 0;
+    // The buffer of the producer this consumer currently follows, or null (audio, or it is gone).
+    virtual const RetransmissionBuffer* retransmissionSourceOf(Consumer& consumer) = 0;
   };
 
+  // `counters` may be null (tests).
   Consumer(std::string id, std::string peerId, std::string producerId, MediaKind kind,
-           ConsumerParameters parameters, bool producerPaused, PacketSink& sink, Listener& listener);
+           ConsumerParameters parameters, bool producerPaused, PacketSink& sink, Listener& listener,
+           WorkerCounters* counters = nullptr);
 
   const std::string& id() const { return id_; }
   const std::string& peerId() const { return peerId_; }
@@ -40,6 +50,8 @@ class Consumer {
 
   void sendRtp(const rtp::RtpPacket& packet);
   void sendSenderReport(const rtp::rtcp::SenderReport& producerReport);
+  // A Generic NACK (RFC 4585 §6.2.1) from the receiving browser, naming our sequence numbers.
+  void receiveNack(const rtp::rtcp::Nack& nack, Clock::time_point now);
   // A keyframe request (PLI/FIR) from the receiving browser.
   void receiveKeyframeRequest();
   // The receiving transport just became able to send: start the stream again at a keyframe.
@@ -47,10 +59,16 @@ class Consumer {
 
   uint64_t packetsSent() const { return packetsSent_; }
   uint64_t bytesSent() const { return bytesSent_; }
+  uint64_t retransmissionsSent() const { return retransmissionsSent_; }
 
  private:
   bool active() const { return !paused_ && !producerPaused_; }
   bool isKeyframe(const rtp::RtpPacket& packet) const;
+  // Copies `source` (a producer packet) into buffer_ and rewrites it for our receiver.
+  std::optional<rtp::RtpPacket> rewriteIntoBuffer(std::span<const uint8_t> source, uint16_t sequenceNumber,
+                                                  uint32_t timestamp);
+  void retransmit(std::span<const uint8_t> source, uint16_t sequenceNumber);
+  void countDrop(DropReason reason);
 
   std::string id_;
   std::string peerId_;
@@ -59,13 +77,18 @@ class Consumer {
   ConsumerParameters parameters_;
   PacketSink& sink_;
   Listener& listener_;
+  WorkerCounters* counters_;
   RtpStreamRewriter rewriter_;
+  RetransmissionBudget retransmissionBudget_;
+  uint16_t rtxSequenceNumber_;  // RFC 4588 §4: the RTX stream numbers its packets on its own
+  uint64_t retransmissionsSent_ = 0;
   bool paused_ = true;  // docs/protocol.md: consumers start paused until the client resumes them
   bool producerPaused_ = false;
   bool waitingForKeyframe_ = false;
   uint64_t packetsSent_ = 0;
   uint64_t bytesSent_ = 0;
   std::vector<uint8_t> buffer_;  // reused for every packet: rewrite + SRTP happen in place
+  std::vector<uint8_t> rtxBuffer_;
 };
 
 }  // namespace jb::sfu

@@ -20,6 +20,22 @@ bool receiverHasCodec(const json& caps, const RtpCodec& codec) {
   return false;
 }
 
+// mediasoup-client (ortc.getExtendedRtpCapabilities) pairs an RTX codec with its media codec by
+// `parameters.apt === payloadType`, a number; its receive capabilities name the router's types.
+bool receiverHasRtxFor(const json& caps, uint8_t payloadType) {
+  auto codecs = caps.find("codecs");
+  if (codecs == caps.end() || !codecs->is_array()) return false;
+  for (const json& c : *codecs) {
+    if (!c.is_object() || !c.contains("mimeType") || !c["mimeType"].is_string()) continue;
+    if (!mimeTypeEquals(c["mimeType"].get<std::string>(), "video/rtx")) continue;
+    auto params = c.find("parameters");
+    if (params == c.end() || !params->is_object()) continue;
+    auto apt = params->find("apt");
+    if (apt != params->end() && apt->is_number_integer() && apt->get<int64_t>() == payloadType) return true;
+  }
+  return false;
+}
+
 bool receiverHasExtension(const json& caps, const std::string& extUri, MediaKind kind) {
   auto exts = caps.find("headerExtensions");
   if (exts == caps.end() || !exts->is_array()) return false;
@@ -45,7 +61,7 @@ const RtpCodec& primaryMediaCodec(const RtpParameters& producer) {
 }
 
 ConsumerParameters buildConsumerParameters(MediaKind kind, const RtpParameters& producer,
-                                           const json& receiverCaps, uint32_t ssrc) {
+                                           const json& receiverCaps, uint32_t ssrc, uint32_t rtxSsrc) {
   const RtpCodec& sent = primaryMediaCodec(producer);
   auto routerCodec = matchRouterCodec(sent);
   if (!routerCodec) throw RequestError("unsupported", "codec " + sent.mimeType + " not supported by router");
@@ -58,7 +74,16 @@ ConsumerParameters buildConsumerParameters(MediaKind kind, const RtpParameters& 
   out.clockRate = routerCodec->clockRate;
   out.ssrc = ssrc;
   out.rtpParameters.codecs.push_back(*routerCodec);
-  out.rtpParameters.encodings.push_back({ssrc, std::nullopt, {}});
+  std::optional<uint32_t> encodingRtxSsrc;
+  if (auto rtx = routerRtxCodec(*routerCodec);
+      rtx && rtxSsrc != 0 && rtxSsrc != ssrc && receiverHasRtxFor(receiverCaps, routerCodec->payloadType)) {
+    // mediasoup-client's reduceCodecs() expects the RTX codec right after its media codec.
+    out.rtpParameters.codecs.push_back(*rtx);
+    out.rtxPayloadType = rtx->payloadType;
+    out.rtxSsrc = rtxSsrc;
+    encodingRtxSsrc = rtxSsrc;
+  }
+  out.rtpParameters.encodings.push_back({ssrc, encodingRtxSsrc, {}});
   out.rtpParameters.cname = producer.cname;
 
   for (const RtpHeaderExtension& ext : producer.headerExtensions) {

@@ -16,12 +16,17 @@ struct ConsumerParameters {
   uint8_t payloadType = 0;          // the same codec as the receiver knows it
   uint32_t clockRate = 0;
   uint32_t ssrc = 0;
+  // RFC 4588 retransmissions, when the receiver negotiated video/rtx for our codec; 0 otherwise.
+  uint8_t rtxPayloadType = 0;
+  uint32_t rtxSsrc = 0;
   std::array<uint8_t, 256> extensionIdMap{};  // producer ext id -> consumer ext id (0: strip)
 };
 
 // Throws RequestError("unsupported") when the receiver's capabilities lack the producer's codec.
+// `rtxSsrc` (nonzero) is used if both the router and the receiver have RTX for the codec.
 ConsumerParameters buildConsumerParameters(MediaKind kind, const RtpParameters& producer,
-                                           const nlohmann::json& receiverRtpCapabilities, uint32_t ssrc);
+                                           const nlohmann::json& receiverRtpCapabilities, uint32_t ssrc,
+                                           uint32_t rtxSsrc = 0);
 
 // The producer's media codec (the first one that is not RTX/RED/FEC). Throws RequestError.
 const RtpCodec& primaryMediaCodec(const RtpParameters& producer);

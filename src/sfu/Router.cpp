@@ -95,7 +95,7 @@ Router::ProducerInfo Router::produce(const std::string& peerId, const std::strin
 
   std::string id = newId();
   auto producer = std::make_unique<Producer>(id, peerId, kind, std::move(rtpParameters), source, transport,
-                                             static_cast<Producer::Listener&>(*this));
+                                             static_cast<Producer::Listener&>(*this), &host_.counters());
   Producer& ref = transport.addProducer(std::move(producer));
   producers_[id] = &ref;
   transportOfProducer_[id] = &transport;
@@ -171,20 +171,27 @@ json Router::consume(const std::string& peerId, const std::string& transportId, 
     rejectOverLimit(PeerLimitKind::Consumers);
 
   // SSRCs are per transport; a random one almost never collides, and if it does we draw again.
-  uint32_t ssrc;
-  do {
-    ssrc = common::randomUint32();
-  } while (ssrc == 0 || std::any_of(transport.consumers().begin(), transport.consumers().end(),
-                                    [&](const auto& c) { return c.second->ssrc() == ssrc; }));
+  auto drawSsrc = [&transport](uint32_t other) {
+    uint32_t ssrc;
+    do {
+      ssrc = common::randomUint32();
+    } while (ssrc == 0 || ssrc == other ||
+             std::any_of(transport.consumers().begin(), transport.consumers().end(), [&](const auto& c) {
+               return c.second->ssrc() == ssrc || c.second->parameters().rtxSsrc == ssrc;
+             }));
+    return ssrc;
+  };
+  const uint32_t ssrc = drawSsrc(0);
+  const uint32_t rtxSsrc = producer.kind() == MediaKind::Video ? drawSsrc(ssrc) : 0;
 
   ConsumerParameters params =
-      buildConsumerParameters(producer.kind(), producer.rtpParameters(), rtpCapabilities, ssrc);
+      buildConsumerParameters(producer.kind(), producer.rtpParameters(), rtpCapabilities, ssrc, rtxSsrc);
   params.rtpParameters.mid = transport.nextConsumerMid();
   json rtpParametersJson = toJson(params.rtpParameters);
   std::string id = newId();
-  auto consumer =
-      std::make_unique<Consumer>(id, peerId, producerId, producer.kind(), std::move(params),
-                                 producer.paused(), transport, static_cast<Consumer::Listener&>(*this));
+  auto consumer = std::make_unique<Consumer>(id, peerId, producerId, producer.kind(), std::move(params),
+                                             producer.paused(), transport,
+                                             static_cast<Consumer::Listener&>(*this), &host_.counters());
   Consumer& ref = transport.addConsumer(std::move(consumer));
   consumers_[id] = &ref;
   transportOfConsumer_[id] = &transport;
@@ -264,6 +271,11 @@ void Router::onProducerSenderReport(Producer& producer, const rtp::rtcp::SenderR
 
 void Router::onConsumerKeyframeRequest(Consumer& consumer) {
   if (auto it = producers_.find(consumer.producerId()); it != producers_.end()) it->second->requestKeyframe();
+}
+
+const RetransmissionBuffer* Router::retransmissionSourceOf(Consumer& consumer) {
+  auto it = producers_.find(consumer.producerId());
+  return it == producers_.end() ? nullptr : it->second->retransmissionBuffer();
 }
 
 }  // namespace jb::sfu

@@ -86,6 +86,7 @@ class Router final : private Producer::Listener, private Consumer::Listener {
   void onProducerRtp(Producer& producer, const rtp::RtpPacket& packet) override;
   void onProducerSenderReport(Producer& producer, const rtp::rtcp::SenderReport& report) override;
   void onConsumerKeyframeRequest(Consumer& consumer) override;
+  const RetransmissionBuffer* retransmissionSourceOf(Consumer& consumer) override;
 
   WebRtcTransport& ownedTransport(const std::string& peerId, const std::string& transportId);
   Producer& ownedProducer(const std::string& peerId, const std::string& producerId);

@@ -12,6 +12,13 @@ json videoFeedback() {
                       {{"type", "ccm"}, {"parameter", "fir"}}});
 }
 
+// RFC 4588 §8.6: one rtx codec per media codec, tied to it by apt. mediasoup-client matches them by
+// `parameters.apt === preferredPayloadType`, so apt must be a JSON number.
+json rtxCodec(int payloadType, int apt) {
+  return {{"kind", "video"},    {"mimeType", "video/rtx"},      {"preferredPayloadType", payloadType},
+          {"clockRate", 90000}, {"parameters", {{"apt", apt}}}, {"rtcpFeedback", json::array()}};
+}
+
 json extension(const char* kind, const char* uri, int id, const char* direction) {
   return {{"kind", kind},
           {"uri", uri},
@@ -37,6 +44,7 @@ json buildCapabilities() {
                     {"clockRate", 90000},
                     {"parameters", {{"x-google-start-bitrate", 1000}}},
                     {"rtcpFeedback", videoFeedback()}});
+  codecs.push_back(rtxCodec(102, 101));
   codecs.push_back({{"kind", "video"},
                     {"mimeType", "video/H264"},
                     {"preferredPayloadType", 103},
@@ -47,6 +55,7 @@ json buildCapabilities() {
                       {"level-asymmetry-allowed", 1},
                       {"x-google-start-bitrate", 1000}}},
                     {"rtcpFeedback", videoFeedback()}});
+  codecs.push_back(rtxCodec(104, 103));
 
   json exts = json::array();
   exts.push_back(extension("audio", uri::kMid, 1, "sendrecv"));
@@ -107,6 +116,20 @@ std::optional<RtpCodec> matchRouterCodec(const RtpCodec& codec) {
     // Consumers get the producer's format parameters (e.g. Opus stereo/usedtx), which describe the bitstream.
     out.parameters = codec.parameters;
     for (const json& fb : c["rtcpFeedback"]) out.rtcpFeedback.push_back({fb["type"], fb["parameter"]});
+    return out;
+  }
+  return std::nullopt;
+}
+
+std::optional<RtpCodec> routerRtxCodec(const RtpCodec& routerCodec) {
+  for (const json& c : routerRtpCapabilities()["codecs"]) {
+    if (!mimeTypeEquals(c["mimeType"].get<std::string>(), "video/rtx")) continue;
+    if (c["parameters"]["apt"].get<uint32_t>() != routerCodec.payloadType) continue;
+    RtpCodec out;
+    out.mimeType = c["mimeType"].get<std::string>();
+    out.payloadType = c["preferredPayloadType"].get<uint8_t>();
+    out.clockRate = c["clockRate"].get<uint32_t>();
+    out.parameters = c["parameters"];
     return out;
   }
   return std::nullopt;

@@ -17,6 +17,9 @@ const nlohmann::json& routerRtpCapabilities();
 // packetization-mode and profile), or nullopt if the router does not carry it.
 std::optional<RtpCodec> matchRouterCodec(const RtpCodec& codec);
 
+// The router's video/rtx codec (RFC 4588) whose apt is `routerCodec`'s payload type, or nullopt.
+std::optional<RtpCodec> routerRtxCodec(const RtpCodec& routerCodec);
+
 // The router's extension id for `uri` on `kind`, or 0.
 uint8_t routerExtensionId(MediaKind kind, const std::string& uri);
 

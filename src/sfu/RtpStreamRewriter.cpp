@@ -53,4 +53,12 @@ std::optional<RtpStreamRewriter::Output> RtpStreamRewriter::rewrite(uint16_t seq
   return out;
 }
 
+std::optional<uint16_t> RtpStreamRewriter::sourceSequence(uint16_t outputSequence) const {
+  if (!started_) return std::nullopt;
+  const auto firstOutput = static_cast<uint16_t>(firstInputSequence_ + sequenceOffset_);
+  if (seqNewer(firstOutput, outputSequence) || seqNewer(outputSequence, highestOutputSequence_))
+    return std::nullopt;
+  return static_cast<uint16_t>(outputSequence - sequenceOffset_);
+}
+
 }  // namespace jb::sfu

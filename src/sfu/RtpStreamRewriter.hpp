@@ -28,6 +28,12 @@ class RtpStreamRewriter {
   // nullopt: the packet belongs to the previous source or predates the re-sync point; drop it.
   std::optional<Output> rewrite(uint16_t sequenceNumber, uint32_t timestamp, Clock::time_point now);
 
+  // The source sequence number that became `outputSequence`, for answering a receiver's NACK
+  // (RFC 4585 §6.2.1) from the source's retransmission buffer. Only numbers sent since the last
+  // re-sync map back (earlier ones were sent under another offset, and a NACK that old is moot);
+  // nullopt for those and for numbers never sent.
+  std::optional<uint16_t> sourceSequence(uint16_t outputSequence) const;
+
   // The timestamp offset in force, to translate a producer's Sender Report into the consumer's clock.
   uint32_t timestampOffset() const { return timestampOffset_; }
   bool started() const { return started_; }

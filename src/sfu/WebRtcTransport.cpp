@@ -95,10 +95,14 @@ void WebRtcTransport::connect(const json& remote) {
 }
 
 Producer& WebRtcTransport::addProducer(std::unique_ptr<Producer> producer) {
-  if (producersBySsrc_.contains(producer->mediaSsrc()))
+  auto used = [this](uint32_t ssrc) {
+    return producersBySsrc_.contains(ssrc) || producersByRtxSsrc_.contains(ssrc);
+  };
+  if (used(producer->mediaSsrc()) || (producer->rtxSsrc() && used(*producer->rtxSsrc())))
     throw RequestError("invalid_request", "ssrc already used by another producer on this transport");
   Producer& ref = *producer;
   producersBySsrc_[ref.mediaSsrc()] = &ref;
+  if (ref.rtxSsrc()) producersByRtxSsrc_[*ref.rtxSsrc()] = &ref;
   producers_[ref.id()] = std::move(producer);
   bump(counters_.producers);
   return ref;
@@ -110,6 +114,7 @@ std::unique_ptr<Producer> WebRtcTransport::removeProducer(const std::string& pro
   auto producer = std::move(it->second);
   producers_.erase(it);
   producersBySsrc_.erase(producer->mediaSsrc());
+  if (producer->rtxSsrc()) producersByRtxSsrc_.erase(*producer->rtxSsrc());
   bump(counters_.producers, -1);
   return producer;
 }
@@ -184,12 +189,15 @@ void WebRtcTransport::receiveSrtp(uint8_t* data, size_t length, const Endpoint&)
     drop(DropReason::BadRtp);
     return;
   }
-  auto it = producersBySsrc_.find(packet->ssrc());
-  if (it == producersBySsrc_.end()) {
-    drop(DropReason::UnknownSsrc);  // e.g. RTX or media that arrives before `produce` has been answered
+  if (auto it = producersBySsrc_.find(packet->ssrc()); it != producersBySsrc_.end()) {
+    it->second->receiveRtp(*packet);
     return;
   }
-  it->second->receiveRtp(*packet);
+  if (auto it = producersByRtxSsrc_.find(packet->ssrc()); it != producersByRtxSsrc_.end()) {
+    if (auto dropped = it->second->receiveRtx(*packet)) drop(*dropped);
+    return;
+  }
+  drop(DropReason::UnknownSsrc);  // e.g. media that arrives before `produce` has been answered
 }
 
 void WebRtcTransport::handleRtcp(std::span<const uint8_t> bytes) {
@@ -211,8 +219,12 @@ void WebRtcTransport::handleRtcp(std::span<const uint8_t> bytes) {
       for (const auto& entry : fir->entries)
         if (auto it = consumersBySsrc_.find(entry.ssrc); it != consumersBySsrc_.end())
           it->second->receiveKeyframeRequest();
-    } else if (std::holds_alternative<rtp::rtcp::Nack>(packet)) {
-      bump(counters_.nacksReceived);  // counted; answered once the retransmission buffer exists
+    } else if (const auto* nack = std::get_if<rtp::rtcp::Nack>(&packet)) {
+      bump(counters_.nacksReceived);
+      if (auto it = consumersBySsrc_.find(nack->mediaSsrc); it != consumersBySsrc_.end())
+        it->second->receiveNack(*nack, Consumer::Clock::now());
+      else
+        drop(DropReason::NackUnknownSequence);  // a stream we never sent this peer
     }
     // RR, SDES, BYE, REMB and transport-cc are read but not acted on yet.
   }
@@ -261,6 +273,8 @@ void WebRtcTransport::sendRtcp(std::span<const uint8_t> packet) {
   // Our own RTCP starts with the packet we wrote: PSFB (RFC 4585 §6.3) with FMT 1 is a PLI.
   if (packet.size() >= 2 && packet[1] == rtp::rtcp::kPsfbType && (packet[0] & 0x1f) == rtp::rtcp::Pli::kFmt)
     bump(counters_.plisSent);
+  if (packet.size() >= 2 && packet[1] == rtp::rtcp::kRtpfbType && (packet[0] & 0x1f) == rtp::rtcp::Nack::kFmt)
+    bump(counters_.nacksSent);
   bump(counters_.rtcpPacketsOut);
   bump(counters_.rtcpBytesOut, *protectedLength);
   host_.sendDatagram(*tuple, {rtcpBuffer_.data(), *protectedLength});

@@ -88,6 +88,7 @@ class WebRtcTransport final : public PacketSink, private dtls::DtlsTransport::Li
   std::map<std::string, std::unique_ptr<Producer>> producers_;
   std::map<std::string, std::unique_ptr<Consumer>> consumers_;
   std::unordered_map<uint32_t, Producer*> producersBySsrc_;
+  std::unordered_map<uint32_t, Producer*> producersByRtxSsrc_;
   std::unordered_map<uint32_t, Consumer*> consumersBySsrc_;
   std::vector<uint8_t> rtcpBuffer_;
   uint64_t dropped_ = 0;

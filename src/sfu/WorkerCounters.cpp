@@ -26,6 +26,14 @@ std::string_view toString(DropReason reason) {
       return "unknown_ssrc";
     case DropReason::SendFailure:
       return "send_failure";
+    case DropReason::BadRtx:
+      return "bad_rtx";
+    case DropReason::RtxPadding:
+      return "rtx_padding";
+    case DropReason::NackUnknownSequence:
+      return "nack_unknown_seq";
+    case DropReason::NackRateLimited:
+      return "nack_rate_limited";
     case DropReason::Count:
       break;
   }

@@ -23,6 +23,10 @@ enum class DropReason : uint8_t {
   BadRtcp,           // decrypted, but not a parsable RTCP compound packet
   UnknownSsrc,       // RTP for no producer of that transport (RTX, or media before `produce` returned)
   SendFailure,       // the kernel refused an outgoing datagram (send buffer full)
+  BadRtx,            // RTX (RFC 4588) with a payload type we did not negotiate, or no room for the OSN
+  RtxPadding,        // padding-only RTX: the sender probing bandwidth, nothing to forward
+  NackUnknownSequence,  // a NACKed number we never sent that consumer, or no longer hold
+  NackRateLimited,      // a retransmission over the consumer's budget (NACK storm)
   Count
 };
 std::string_view toString(DropReason reason);
@@ -56,8 +60,11 @@ struct WorkerCounters {
   Counter plisReceived{0};
   Counter firsReceived{0};
   Counter plisSent{0};
-  Counter retransmissionsSent{0};  // stays 0 until the retransmission buffer exists
-  Counter consentExpirations{0};   // RFC 7675: transports whose peer stopped answering
+  Counter retransmissionsSent{0};      // packets resent to consumers in answer to their NACKs
+  Counter nacksSent{0};                // NACK packets we sent to producing browsers
+  Counter retransmissionsReceived{0};  // RTX packets from producers that filled a gap in the stream
+  Counter nackGiveUps{0};              // missing packets we stopped asking producers for
+  Counter consentExpirations{0};       // RFC 7675: transports whose peer stopped answering
   std::array<Counter, static_cast<size_t>(DropReason::Count)> drops{};
   std::array<Counter, static_cast<size_t>(PeerLimitKind::Count)> limitRejections{};
 

@@ -1,5 +1,7 @@
-// libFuzzer target: RTP parse, extension lookup and id remapping, codec keyframe helpers.
+// libFuzzer target: RTP parse, extension lookup and id remapping, codec keyframe helpers, RTX
+// (RFC 4588) wrap and unwrap.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdlib>
@@ -8,6 +10,7 @@
 
 #include "rtp/Demux.hpp"
 #include "rtp/RtpPacket.hpp"
+#include "rtp/Rtx.hpp"
 #include "rtp/codecs/H264.hpp"
 #include "rtp/codecs/Vp8.hpp"
 
@@ -52,5 +55,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto reparsed = RtpPacket::parse(buffer);
   if (!reparsed || reparsed->headerSize() != headerSize) std::abort();
   for (const uint8_t id : kIds) (void)reparsed->extension(id);
+
+  // Unwrapping what we wrapped gives the packet back, byte for byte once PT and SSRC are restored.
+  std::vector<uint8_t> rtxBuffer(buffer.size() + jb::rtp::kRtxOsnSize);
+  const size_t rtxLength = jb::rtp::wrapRtx(*reparsed, 97, 0x5eed, 1, rtxBuffer);
+  if (rtxLength != rtxBuffer.size()) std::abort();
+  auto rtx = RtpPacket::parse(rtxBuffer);
+  if (!rtx) std::abort();
+  auto original = jb::rtp::unwrapRtx(*rtx);
+  if (!original) std::abort();
+  original->setPayloadType(reparsed->payloadType());
+  original->setSsrc(reparsed->ssrc());
+  if (!std::equal(original->data().begin(), original->data().end(), buffer.begin(), buffer.end()))
+    std::abort();
+  // And unwrapping arbitrary input as if it were RTX must stay inside the buffer.
+  std::vector<uint8_t> asRtx(input.begin(), input.end());
+  if (auto maybeRtx = RtpPacket::parse(asRtx)) (void)jb::rtp::unwrapRtx(*maybeRtx);
   return 0;
 }

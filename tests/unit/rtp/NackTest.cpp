@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "rtp/rtcp/CompoundPacket.hpp"
 #include "rtp/rtcp/Nack.hpp"
 
 namespace jb::rtp::rtcp {
@@ -60,6 +61,69 @@ TEST(Nack, ExpandsPidAndBlpWhenParsing) {
 TEST(Nack, RejectsPartialFci) {
   const std::vector<uint8_t> body{0, 0, 0, 1, 0, 0, 0, 2, 0x03, 0xe8};
   EXPECT_FALSE(parseNack(body));
+}
+
+}  // namespace
+}  // namespace jb::rtp::rtcp
+
+namespace jb::rtp::rtcp {
+namespace {
+
+// RFC 4585 §6.2.1, computed by hand: sender 0x01020304, media 0x0a0b0c0d, lost 100, 101, 116 (BLP
+// bits 0 and 15) and 65535 (wraps: PID 65535, BLP bit 0 would be 0; 100 is far from it).
+const std::vector<uint8_t> kNackBytes{
+    0x81, 0xcd, 0x00, 0x04,  // V=2 FMT=1, PT=205 (RTPFB), length 4 words after the first
+    0x01, 0x02, 0x03, 0x04,  // sender SSRC
+    0x0a, 0x0b, 0x0c, 0x0d,  // media SSRC
+    0x00, 0x64, 0x80, 0x01,  // PID 100, BLP: 101 (bit 0) and 116 (bit 15)
+    0xff, 0xff, 0x00, 0x00,  // PID 65535, BLP 0
+};
+
+TEST(NackWire, SerializesToHandComputedBytes) {
+  std::vector<uint8_t> wire;
+  serialize(
+      Nack{.senderSsrc = 0x01020304, .mediaSsrc = 0x0a0b0c0d, .lostSequenceNumbers = {100, 101, 116, 65535}},
+      wire);
+  EXPECT_EQ(wire, kNackBytes);
+}
+
+TEST(NackWire, ParsesHandComputedBytesInCompound) {
+  const auto packets = parseCompound(kNackBytes);
+  ASSERT_TRUE(packets);
+  ASSERT_EQ(packets->size(), 1u);
+  const auto& nack = std::get<Nack>((*packets)[0]);
+  EXPECT_EQ(nack.senderSsrc, 0x01020304u);
+  EXPECT_EQ(nack.mediaSsrc, 0x0a0b0c0du);
+  EXPECT_EQ(nack.lostSequenceNumbers, (std::vector<uint16_t>{100, 101, 116, 65535}));
+}
+
+TEST(NackWire, BlpWrapsPastSequence65535) {
+  const std::vector<uint8_t> body{0, 0, 0, 1, 0, 0, 0, 2, 0xff, 0xfe, 0x00, 0x03};
+  const auto nack = parseNack(body);
+  ASSERT_TRUE(nack);
+  EXPECT_EQ(nack->lostSequenceNumbers, (std::vector<uint16_t>{65534, 65535, 0}));
+}
+
+TEST(NackWire, RejectsLengthThatLies) {
+  auto longer = kNackBytes;
+  longer[3] = 0x05;  // claims one more word than the datagram holds
+  EXPECT_FALSE(parseCompound(longer));
+  auto shorter = kNackBytes;
+  shorter[3] = 0x01;  // 8 bytes: the packet ends inside the media SSRC, and the rest is not RTCP
+  EXPECT_FALSE(parseCompound(shorter));
+  auto noFci = kNackBytes;
+  noFci[3] = 0x02;  // header + SSRCs only; then the FCI bytes would be read as a next packet
+  EXPECT_FALSE(parseCompound(noFci));
+  auto truncated = kNackBytes;
+  truncated.resize(18);
+  EXPECT_FALSE(parseCompound(truncated));
+}
+
+TEST(NackWire, AcceptsNackWithoutFciAsEmpty) {
+  const std::vector<uint8_t> bytes{0x81, 0xcd, 0x00, 0x02, 0, 0, 0, 1, 0, 0, 0, 2};
+  const auto packets = parseCompound(bytes);
+  ASSERT_TRUE(packets);
+  EXPECT_TRUE(std::get<Nack>((*packets)[0]).lostSequenceNumbers.empty());
 }
 
 }  // namespace

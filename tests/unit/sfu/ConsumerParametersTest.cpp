@@ -78,3 +78,62 @@ TEST(RouterCapabilities, MatchesH264OnlyWithSamePacketizationMode) {
 
 }  // namespace
 }  // namespace jb::sfu
+
+namespace jb::sfu {
+namespace {
+
+// What mediasoup-client's Device reports as recv capabilities against our router: the router's
+// payload types, with rtx paired to VP8 by a numeric apt.
+json receiverWithRtx() {
+  return json::parse(R"({
+    "codecs": [
+      {"kind": "video", "mimeType": "video/VP8", "preferredPayloadType": 101, "clockRate": 90000},
+      {"kind": "video", "mimeType": "video/rtx", "preferredPayloadType": 102, "clockRate": 90000,
+       "parameters": {"apt": 101}}
+    ],
+    "headerExtensions": []
+  })");
+}
+
+TEST(RouterCapabilities, OffersRtxPairedByNumericApt) {
+  int rtxCodecs = 0;
+  for (const json& c : routerRtpCapabilities()["codecs"]) {
+    if (c["mimeType"] != "video/rtx") continue;
+    ++rtxCodecs;
+    ASSERT_TRUE(c["parameters"]["apt"].is_number_integer()) << "mediasoup-client compares apt with ===";
+    const auto apt = c["parameters"]["apt"].get<int>();
+    bool found = false;
+    for (const json& m : routerRtpCapabilities()["codecs"])
+      found |= m["preferredPayloadType"] == apt && m["mimeType"] != "video/rtx";
+    EXPECT_TRUE(found) << "apt " << apt << " names a router media codec";
+  }
+  EXPECT_EQ(rtxCodecs, 2) << "VP8 and H264";
+}
+
+TEST(ConsumerParameters, IncludesRtxWhenReceiverSupportsIt) {
+  auto producer = parseRtpParameters(chromeVideoParameters());
+  auto params = buildConsumerParameters(MediaKind::Video, producer, receiverWithRtx(), 4242, 5353);
+  EXPECT_EQ(params.rtxPayloadType, 102);
+  EXPECT_EQ(params.rtxSsrc, 5353u);
+  json j = toJson(params.rtpParameters);
+  ASSERT_EQ(j["codecs"].size(), 2u);
+  EXPECT_EQ(j["codecs"][1]["mimeType"], "video/rtx") << "right after its media codec (reduceCodecs)";
+  EXPECT_EQ(j["codecs"][1]["payloadType"], 102);
+  EXPECT_EQ(j["codecs"][1]["parameters"]["apt"], 101);
+  EXPECT_EQ(j["encodings"][0]["ssrc"], 4242);
+  EXPECT_EQ(j["encodings"][0]["rtx"]["ssrc"], 5353);
+}
+
+TEST(ConsumerParameters, OmitsRtxWhenReceiverLacksIt) {
+  auto producer = parseRtpParameters(chromeVideoParameters());
+  json caps = receiverWithRtx();
+  caps["codecs"][1]["parameters"]["apt"] = "101";  // not a number: mediasoup-client would not pair it
+  auto params = buildConsumerParameters(MediaKind::Video, producer, caps, 4242, 5353);
+  EXPECT_EQ(params.rtxSsrc, 0u);
+  json j = toJson(params.rtpParameters);
+  EXPECT_EQ(j["codecs"].size(), 1u);
+  EXPECT_FALSE(j["encodings"][0].contains("rtx"));
+}
+
+}  // namespace
+}  // namespace jb::sfu

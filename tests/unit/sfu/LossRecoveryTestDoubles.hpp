@@ -1,0 +1,43 @@
+#pragma once
+
+// Test doubles for Producer/Consumer loss-recovery tests: a sink that records what leaves, and
+// listeners that record what is forwarded.
+
+#include <span>
+#include <vector>
+
+#include "sfu/Consumer.hpp"
+#include "sfu/PacketSink.hpp"
+#include "sfu/Producer.hpp"
+
+namespace jb::sfu::test {
+
+class RecordingSink final : public PacketSink {
+ public:
+  void sendRtp(uint8_t* buffer, size_t length, size_t) override { rtp.emplace_back(buffer, buffer + length); }
+  void sendRtcp(std::span<const uint8_t> packet) override { rtcp.emplace_back(packet.begin(), packet.end()); }
+  std::vector<std::vector<uint8_t>> rtp;
+  std::vector<std::vector<uint8_t>> rtcp;
+};
+
+class RecordingProducerListener final : public Producer::Listener {
+ public:
+  void onProducerRtp(Producer&, const rtp::RtpPacket& packet) override {
+    forwarded.emplace_back(packet.data().begin(), packet.data().end());
+  }
+  void onProducerSenderReport(Producer&, const rtp::rtcp::SenderReport&) override {}
+  std::vector<std::vector<uint8_t>> forwarded;
+};
+
+class FixedSourceConsumerListener final : public Consumer::Listener {
+ public:
+  explicit FixedSourceConsumerListener(const RetransmissionBuffer* source) : source_(source) {}
+  void onConsumerKeyframeRequest(Consumer&) override { ++keyframeRequests; }
+  const RetransmissionBuffer* retransmissionSourceOf(Consumer&) override { return source_; }
+  int keyframeRequests = 0;
+
+ private:
+  const RetransmissionBuffer* source_;
+};
+
+}  // namespace jb::sfu::test
