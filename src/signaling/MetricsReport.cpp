@@ -145,6 +145,12 @@ std::string renderMetrics(const RoomDirectory& directory) {
        [](const WorkerCounters& c) { return read(c.plisSent); }},
       {"jb_retransmissions_sent_total", "RTP packets retransmitted in answer to NACKs.",
        [](const WorkerCounters& c) { return read(c.retransmissionsSent); }},
+      {"jb_nacks_sent_total", "Generic NACKs sent to senders for packets the SFU did not receive.",
+       [](const WorkerCounters& c) { return read(c.nacksSent); }},
+      {"jb_retransmissions_received_total", "Retransmitted (RTX) packets from senders that filled a gap.",
+       [](const WorkerCounters& c) { return read(c.retransmissionsReceived); }},
+      {"jb_nack_give_ups_total", "Missing packets the SFU stopped asking its senders for.",
+       [](const WorkerCounters& c) { return read(c.nackGiveUps); }},
       {"jb_ice_consent_expirations_total", "Peers closed because ICE consent expired (RFC 7675).",
        [](const WorkerCounters& c) { return read(c.consentExpirations); }},
   };

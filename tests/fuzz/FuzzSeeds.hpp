@@ -11,13 +11,14 @@ namespace jb::fuzz {
 
 using Seeds = std::vector<std::vector<uint8_t>>;
 
-Seeds stunSeeds();        // StunSeeds.cpp
-Seeds rtpSeeds();         // RtpSeeds.cpp
-Seeds rtcpSeeds();        // RtcpSeeds.cpp
-Seeds demuxSeeds();       // DemuxSeeds.cpp: all of the above plus DTLS records
-Seeds signalingSeeds();   // SignalingSeeds.cpp: one valid request per method
-Seeds tcpFramingSeeds();  // TcpFramingSeeds.cpp: framed ICE-TCP streams
-Seeds joinTokenSeeds();   // JoinTokenSeeds.cpp: tokens and signed claims payloads
-Seeds sdpSeeds();         // SdpSeeds.cpp: Janus-shaped SDP (the load generator parses it)
+Seeds stunSeeds();              // StunSeeds.cpp
+Seeds rtpSeeds();               // RtpSeeds.cpp
+Seeds rtcpSeeds();              // RtcpSeeds.cpp
+Seeds demuxSeeds();             // DemuxSeeds.cpp: all of the above plus DTLS records
+Seeds signalingSeeds();         // SignalingSeeds.cpp: one valid request per method
+Seeds tcpFramingSeeds();        // TcpFramingSeeds.cpp: framed ICE-TCP streams
+Seeds joinTokenSeeds();         // JoinTokenSeeds.cpp: tokens and signed claims payloads
+Seeds sdpSeeds();               // SdpSeeds.cpp: Janus-shaped SDP (the load generator parses it)
+Seeds translationAudioSeeds();  // TranslationAudioSeeds.cpp: Opus packets of a talking microphone
 
 }  // namespace jb::fuzz

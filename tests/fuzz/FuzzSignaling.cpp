@@ -17,6 +17,7 @@
 #include "sfu/RtpParameters.hpp"
 #include "signaling/Envelope.hpp"
 #include "signaling/RequestSchema.hpp"
+#include "signaling/TranslationBridge.hpp"
 
 namespace {
 
@@ -104,6 +105,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // The schema guarantees the fields' types for the method that owns them.
     if (request->method == "produce") produceAndConsume(request->data);
     if (request->method == "join") consumeWithClientCapabilities(request->data["rtpCapabilities"]);
+    // Language choices (join's optional `languages`, setLanguages) are checked by the translation bridge.
+    if (request->method == "setLanguages") (void)signaling::TranslationBridge::parseLanguages(request->data);
+    if (request->method == "join" && request->data.contains("languages"))
+      (void)signaling::TranslationBridge::parseLanguages(request->data["languages"]);
   } catch (const jb::common::RequestError& e) {
     (void)signaling::makeErrorResponse(request->id, e.code(), e.what());
   }

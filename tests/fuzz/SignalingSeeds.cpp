@@ -82,6 +82,10 @@ constexpr const char* kOthers[] = {
     R"({"request":true,"id":15,"method":"pauseConsumer","data":{"consumerId":"c_1"}})",
     R"({"request":true,"id":16,"method":"chat","data":{"text":"h\u00e9llo \ud83d\udc4b"}})",
     R"({"request":true,"id":17,"method":"leave"})",
+    R"({"request":true,"id":19,"method":"getTranslationCapabilities"})",
+    R"({"request":true,"id":20,"method":"setLanguages","data":{"speak":"en","captions":"es","voice":true}})",
+    R"({"request":true,"id":21,"method":"getTranscript","data":{}})",
+    R"({"request":true,"id":22,"method":"join","data":{"roomId":"r","displayName":"A","rtpCapabilities":{"codecs":[]},"languages":{"speak":"en","captions":"pt-BR","voice":false}}})",
     R"({"request":true,"id":18,"method":"nope","data":null})",
 };
 
