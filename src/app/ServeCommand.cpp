@@ -117,6 +117,7 @@ int runServe(const ServeOptions& options) {
   // /ready lists the token secret only when rooms need tokens; loading it already failed hard if unusable.
   if (access->requiresToken())
     http.readiness().add("tokenSecret", [access] { return access->requiresToken(); });
+  if (turnProbe) http.readiness().add("turn", [&turnProbe] { return turnProbe->reachable(); });
   if (translation)
     http.readiness().add("translationEngines", [&translation] { return translation->ready(); });
   http.start();

@@ -5,6 +5,7 @@ import type { Device, types as ms } from 'mediasoup-client';
 import type { SignalingClient } from '../signaling/SignalingClient';
 import { SignalingError } from '../signaling/SignalingError';
 import type { ProducerSource } from '../signaling/protocol';
+import type { FirstConnectWatch } from './mediaConnect';
 
 export interface ConsumerEntry {
   consumer: ms.Consumer;
@@ -24,6 +25,13 @@ export class CallLink {
   recvTransport: ms.Transport | undefined;
   micProducer: ms.Producer | undefined;
   camProducer: ms.Producer | undefined;
+  screenProducer: ms.Producer | undefined;
+  /** Set once the link starts sending our media; a screen shared later is sent on its own. */
+  localProduced = false;
+  /** Whether each transport ever connected, with the deadline for its first connection. */
+  firstConnect: FirstConnectWatch | undefined;
+  /** A transport of this link could not connect at all (reported once per link). */
+  mediaUnreachable = false;
   readonly consumers = new Map<string, ConsumerEntry>();
   /** Producer ids we consume or are about to consume; guards against consuming twice. */
   readonly consumedProducers = new Set<string>();
@@ -65,6 +73,8 @@ export class CallLink {
       this.settleRecvReady(false);
       this.micProducer?.close();
       this.camProducer?.close();
+      this.screenProducer?.close();
+      this.firstConnect?.close();
       this.sendTransport?.close();
       this.signaling.close();
     }

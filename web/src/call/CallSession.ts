@@ -1,33 +1,52 @@
 // The call flow of docs/protocol.md ("Call flow"), driven by plain TypeScript so it can
 // be tested without React or a browser. It owns the signaling client, the mediasoup
 // Device, both transports, the local producers and every consumer, and reports what
-// the UI needs through a Store<CallState>.
-import { Device, type types as ms } from 'mediasoup-client';
-import { SignalingClient, signalingUrlFor } from '../signaling/SignalingClient';
+// the UI needs through a Store<CallState>. Transports, local capture, screen capture,
+// stats and translated voices live in their own modules; this file sequences them.
+import type { Device, types as ms } from 'mediasoup-client';
+import type { SignalingClient } from '../signaling/SignalingClient';
 import { SignalingError } from '../signaling/SignalingError';
 import {
   MAX_CHAT_LENGTH,
   utf8Length,
   type Notification,
-  type ProducerInfo,
-  type ProducerSource,
   type TranslationCapabilities as TranslationCapabilitiesT,
 } from '../signaling/protocol';
 import { readTokenHints, type JoinCredentials } from '../access/roomAccess';
 import type { JoinPermissions } from '../signaling/protocol';
 import { CallLink } from './CallLink';
+import { describeError as describe } from './describeError';
+import { acquireLocalMedia, live } from './localMedia';
+import {
+  DEFAULT_MEDIA_CONNECT_TIMEOUT_MS,
+  FirstConnectWatch,
+  MEDIA_CONNECT_FAILED,
+  mediaConnectFailureMessage,
+} from './mediaConnect';
+import {
+  readConsumerStats,
+  readIceRoute,
+  readLocalCandidateCount,
+  readMicSourceStats,
+  readTranslationAudio,
+  type ConsumerStats,
+  type IceRoute,
+  type MicSourceStats,
+  type TranslationAudioInfo,
+} from './mediaStats';
 import { DEFAULT_RECONNECT_POLICY, isRetryableError, isTerminalClose, reconnectDelay, type ReconnectPolicy } from './reconnectPolicy';
+import { RemoteMedia } from './RemoteMedia';
+import type { GetDisplayMedia } from './ScreenCapture';
+import { ScreenShare } from './ScreenShare';
 import { Store } from './Store';
+import { createTransport, type IceOptions } from './transports';
 import { TranslationController, type TranslationDeps } from '../translation/TranslationController';
+import { TranslationVoices } from '../translation/TranslationVoices';
 import { VoiceMonitor, type CreateLevelMeter } from '../translation/VoiceMonitor';
-import { createWebAudioMeter } from '../translation/webAudioMeter';
-import { isTranslationProducer, planVoiceConsumers, wantsTranslationVoice } from '../translation/voiceSelection';
 import { sameChoice, type LanguageSettings } from '../translation/languages';
 import {
   callReducer,
   initialCallState,
-  selectTranslationProducers,
-  selectTranslationVoices,
   type CallAction,
   type CallState,
   type TransportDirection,
@@ -40,6 +59,8 @@ export interface CallSessionDeps {
   createSignaling: () => SignalingClient;
   createDevice: () => Promise<Device>;
   getUserMedia: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
+  /** Screen capture; without it the call offers no screen sharing. */
+  getDisplayMedia?: GetDisplayMedia;
   now: () => number;
   /** Backoff schedule; DEFAULT_RECONNECT_POLICY when absent. */
   reconnectPolicy?: ReconnectPolicy;
@@ -49,43 +70,12 @@ export interface CallSessionDeps {
   translation?: TranslationDeps;
   /** Measures translated voices for ducking; without it originals are never ducked. */
   createLevelMeter?: CreateLevelMeter;
-}
-
-/** A translated voice we receive, as the test hooks report it. */
-export interface TranslationAudioInfo {
-  consumerId: string;
-  producerId: string;
-  speakerPeerId: string;
-  language: string | undefined;
-  /** Paused by us: not the caption language, or voice turned off. */
-  paused: boolean;
-  track: { id: string; readyState: MediaStreamTrackState; enabled: boolean; muted: boolean };
-  packetsReceived: number;
-  totalSamplesReceived: number;
-  /** From inbound-rtp stats when the browser gives it (0..1). */
-  audioLevel: number | undefined;
-  /** From inbound-rtp stats: cumulative energy and duration of the audio played out. */
-  totalAudioEnergy: number;
-  totalSamplesDuration: number;
-}
-
-/** The microphone as sent (media-source stats of the mic producer). */
-export interface MicSourceStats {
-  audioLevel: number | undefined;
-  totalAudioEnergy: number;
-  totalSamplesDuration: number;
-}
-
-export interface ConsumerStats {
-  peerId: string;
-  kind: 'audio' | 'video';
-  source: ProducerSource;
-  consumerId: string;
-  framesDecoded: number;
-  totalSamplesReceived: number;
-  frameWidth: number;
-  frameHeight: number;
-  packetsReceived: number;
+  /** 'relay': media only through the join response's TURN servers. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** The ICE servers to use for a join response's; the response's own when absent. */
+  resolveIceServers?: (fromJoin: RTCIceServer[]) => RTCIceServer[];
+  /** How long a transport may take to connect the first time (DEFAULT_MEDIA_CONNECT_TIMEOUT_MS). */
+  mediaConnectTimeoutMs?: number;
 }
 
 export interface CallTimeline {
@@ -97,44 +87,6 @@ export interface CallTimeline {
   lostAt: number | undefined;
   /** performance.now() when the last reconnect got its join response. */
   rejoinedAt: number | undefined;
-}
-
-/** 640x480 at 30 fps, as ideals: a camera that cannot do it still works. */
-export const CAMERA_CONSTRAINTS: MediaTrackConstraints = {
-  width: { ideal: 640 },
-  height: { ideal: 480 },
-  frameRate: { ideal: 30 },
-};
-
-const AUDIO_CONSTRAINTS: MediaTrackConstraints = {
-  echoCancellation: true,
-  noiseSuppression: true,
-  autoGainControl: true,
-};
-
-export function browserDeps(): CallSessionDeps {
-  return {
-    createSignaling: () => new SignalingClient({ url: signalingUrlFor(location) }),
-    createDevice: () => Device.factory(),
-    getUserMedia: (c) => navigator.mediaDevices.getUserMedia(c),
-    now: () => performance.now(),
-    translation: { storage: browserStorage(), preferredLanguages: browserLanguages() },
-    createLevelMeter: createWebAudioMeter,
-  };
-}
-
-function browserStorage(): Storage | undefined {
-  try {
-    return localStorage;
-  } catch {
-    return undefined;
-  }
-}
-
-function browserLanguages(): string[] {
-  if (typeof navigator === 'undefined') return [];
-  if (navigator.languages?.length) return [...navigator.languages];
-  return navigator.language ? [navigator.language] : [];
 }
 
 export class CallSession {
@@ -152,6 +104,9 @@ export class CallSession {
 
   private readonly deps: CallSessionDeps;
   private readonly policy: ReconnectPolicy;
+  private readonly voices: TranslationVoices;
+  private readonly screen: ScreenShare;
+  private readonly remote: RemoteMedia;
   /** The current connection; replaced whole by a reconnect. */
   private link: CallLink | undefined;
   /** The lost link while reconnecting: its consumers stay open so tiles keep their last frame. */
@@ -164,11 +119,12 @@ export class CallSession {
   private reconnecting = false;
   /** Cuts a reconnect backoff wait short (leave). */
   private wakeBackoff: (() => void) | undefined;
-  private nextLocalMid = 0;
   private joinStarted = false;
   /** Token and passcode, sent with every join (rejoins too). */
   private credentials: JoinCredentials = {};
   private joinPermissions: JoinPermissions = { publish: true, subscribe: true, chat: true };
+  /** Links in a row whose media never connected; a second one stops rejoining for it. */
+  private unreachableLinks = 0;
 
   constructor(deps: CallSessionDeps, store?: CallStore) {
     this.deps = deps;
@@ -176,19 +132,35 @@ export class CallSession {
     this.store = store ?? new Store(callReducer, initialCallState());
     this.translation = new TranslationController(deps.translation);
     this.voice = new VoiceMonitor(deps.createLevelMeter, deps.now);
-    this.store.subscribe(() => this.syncVoices());
-  }
-
-  private voiceKey = '';
-
-  /** Keeps the level meters on the translated voices playing now. */
-  private syncVoices(): void {
-    if (this.ended) return;
-    const voices = selectTranslationVoices(this.state);
-    const key = voices.map((v) => `${v.id}:${v.track.id}`).join(',');
-    if (key === this.voiceKey) return;
-    this.voiceKey = key;
-    this.voice.sync(voices.map((v) => ({ consumerId: v.id, speakerPeerId: v.speakerPeerId, track: v.track })));
+    this.screen = new ScreenShare(deps.getDisplayMedia, {
+      link: () => this.link,
+      isCurrent: (link) => this.isCurrent(link),
+      canShare: () => !this.ended && this.state.phase === 'joined' && this.joinPermissions.publish,
+      ended: () => this.ended,
+      dispatch: (a) => this.dispatch(a),
+      warn: (code, message) => this.warn(code, message),
+    });
+    this.remote = new RemoteMedia({
+      state: () => this.state,
+      dispatch: (a) => this.dispatch(a),
+      warn: (code, message) => this.warn(code, message),
+      isCurrent: (link) => this.isCurrent(link),
+      canSubscribe: () => this.joinPermissions.subscribe,
+      languageChoice: () => this.translation.choice,
+    });
+    this.voices = new TranslationVoices(
+      {
+        state: () => this.state,
+        choice: () => this.translation.choice,
+        consume: (link, pr) => void this.remote.consume(link, pr),
+        dispatch: (a) => this.dispatch(a),
+        isCurrent: (link) => this.isCurrent(link),
+      },
+      this.voice,
+    );
+    this.store.subscribe(() => {
+      if (!this.ended) this.voices.syncMeters();
+    });
   }
 
   get state(): CallState {
@@ -204,6 +176,26 @@ export class CallSession {
     return this.joinPermissions;
   }
 
+  /** Whether the share-screen control can work here (a browser that captures, and leave to publish). */
+  get canShareScreen(): boolean {
+    return this.screen.supported && this.joinPermissions.publish;
+  }
+
+  /** The screen we share now (also in state.local.screenTrack). */
+  get screenTrack(): MediaStreamTrack | undefined {
+    return this.screen.track;
+  }
+
+  /** Shares the screen: the browser's picker, then a second video producer for everyone. */
+  startScreenShare(): Promise<void> {
+    return this.screen.start();
+  }
+
+  /** Stops sharing: the capture ends and the server closes the producer for everyone. */
+  stopScreenShare(): Promise<void> {
+    return this.screen.stop();
+  }
+
   /** Runs the whole join flow. Failures end up in the store as a fatal error. */
   async join(roomId: string, displayName: string, credentials: JoinCredentials = {}): Promise<void> {
     if (this.joinStarted) throw new Error('CallSession.join() may be called once');
@@ -215,7 +207,9 @@ export class CallSession {
     if (credentials.token) this.joinPermissions = readTokenHints(credentials.token)?.permissions ?? this.joinPermissions;
     this.dispatch({ type: 'connecting', roomId, displayName });
     // Media capture runs while we talk to the server; the permission prompt overlaps the RTTs.
-    const capture = this.joinPermissions.publish ? this.acquireLocalMedia() : Promise.resolve(undefined);
+    const capture = this.joinPermissions.publish
+      ? acquireLocalMedia(this.deps.getUserMedia, (code, message) => this.warn(code, message))
+      : Promise.resolve(undefined);
     this.localMedia = capture.then((stream) => {
       if (this.ended) stream?.getTracks().forEach((t) => t.stop());
       else this.localStream = stream;
@@ -289,17 +283,22 @@ export class CallSession {
     this.releaseFrozenLink();
     void this.loadTranslationInfo(link, joined.translation);
 
-    const iceServers = joined.iceServers ?? [];
-    const recvSetup = this.createTransport(link, 'recv', iceServers);
+    const ice: IceOptions = {
+      iceServers: this.deps.resolveIceServers?.(joined.iceServers ?? []) ?? joined.iceServers ?? [],
+      ...(this.deps.iceTransportPolicy ? { iceTransportPolicy: this.deps.iceTransportPolicy } : {}),
+    };
+    const connectTimeout = this.deps.mediaConnectTimeoutMs ?? DEFAULT_MEDIA_CONNECT_TIMEOUT_MS;
+    link.firstConnect = new FirstConnectWatch(connectTimeout, (direction) => this.onMediaUnreachable(link, direction, ice, false));
+    const recvSetup = this.createLinkTransport(link, 'recv', ice);
     recvSetup.then(
       () => link.markRecvReady(true),
       () => link.markRecvReady(false),
     );
     // Consuming does not wait for our own producers: we see others as early as possible.
     const consumeExisting = recvSetup.then(() =>
-      Promise.all(joined.peers.flatMap((p) => p.producers).map((pr) => this.consumeProducer(link, pr))),
+      Promise.all(joined.peers.flatMap((p) => p.producers).map((pr) => this.remote.consume(link, pr))),
     );
-    const sendSetup = this.createTransport(link, 'send', iceServers);
+    const sendSetup = this.createLinkTransport(link, 'send', ice);
     const produceLocal = Promise.all([sendSetup, this.localMedia]).then(([, stream]) =>
       this.produceLocal(link, this.joinPermissions.publish ? stream : undefined, rejoin),
     );
@@ -328,76 +327,63 @@ export class CallSession {
     await Promise.all(tasks);
   }
 
-  private async acquireLocalMedia(): Promise<MediaStream | undefined> {
-    const gum = this.deps.getUserMedia;
-    try {
-      return await gum({ audio: AUDIO_CONSTRAINTS, video: CAMERA_CONSTRAINTS });
-    } catch (both) {
-      // One device may be missing or refused: try each alone so the other still works.
-      const stream = new MediaStreamCtor();
-      const [a, v] = await Promise.allSettled([gum({ audio: AUDIO_CONSTRAINTS }), gum({ video: CAMERA_CONSTRAINTS })]);
-      if (a.status === 'fulfilled') a.value.getTracks().forEach((t) => stream.addTrack(t));
-      else this.warn('mic_unavailable', `Microphone unavailable: ${describe(a.reason)}`);
-      if (v.status === 'fulfilled') v.value.getTracks().forEach((t) => stream.addTrack(t));
-      else this.warn('camera_unavailable', `Camera unavailable: ${describe(v.reason)}`);
-      if (a.status === 'rejected' && v.status === 'rejected') {
-        console.warn('[CallSession] getUserMedia failed', both);
-        return undefined;
-      }
-      return stream;
-    }
-  }
-
-  private async createTransport(
-    link: CallLink,
-    direction: TransportDirection,
-    iceServers: RTCIceServer[],
-  ): Promise<ms.Transport> {
-    const signaling = link.signaling;
-    const device = link.device!;
-    const info = await signaling.request('createWebRtcTransport', { direction });
-    this.assertLive(link);
-    const options: ms.TransportOptions = {
-      id: info.id,
-      iceParameters: info.iceParameters,
-      iceCandidates: info.iceCandidates,
-      dtlsParameters: info.dtlsParameters,
-      iceServers,
-    };
-    const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      signaling
-        .request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters })
-        .then(() => callback(), (err: Error) => errback(err));
+  private createLinkTransport(link: CallLink, direction: TransportDirection, ice: IceOptions): Promise<ms.Transport> {
+    return createTransport(link, direction, ice, {
+      assertLive: () => this.assertLive(link),
+      connecting: () => link.firstConnect?.started(direction),
+      stateChanged: (state) => this.onTransportState(link, direction, state, ice),
+      gatheringComplete: () => void this.checkGathered(link, direction, ice),
     });
-    transport.on('connectionstatechange', (state) => {
-      if (!this.isCurrent(link)) return;
-      this.dispatch({ type: 'transportState', direction, state: state as TransportState });
-      // ICE consent lost (server gone, network changed): the same way back as a lost socket.
-      if (state === 'failed') this.onLinkLost(link, `Media connection failed (${direction} transport)`, false);
-    });
-    if (direction === 'send') {
-      transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-        const source = (appData as { source?: ProducerSource }).source;
-        signaling
-          .request('produce', {
-            transportId: transport.id,
-            kind,
-            rtpParameters,
-            ...(source ? { appData: { source } } : {}),
-          })
-          .then(({ id }) => callback({ id }), (err: Error) => errback(err));
-      });
-      link.sendTransport = transport;
-    } else {
-      link.recvTransport = transport;
-    }
-    return transport;
   }
 
   /**
-   * Sends the microphone and camera. On a rejoin the same tracks are sent again, and a
-   * device the user had turned off is paused straight away so it stays off for everyone.
+   * Gathering ended without a single local candidate: this transport can never connect, and
+   * the browser never says `failed` for it (ICE stays `new`). Seen with relay-only ICE when
+   * the TURN server refuses the credential.
+   */
+  private async checkGathered(link: CallLink, direction: TransportDirection, ice: IceOptions): Promise<void> {
+    const transport = direction === 'send' ? link.sendTransport : link.recvTransport;
+    if (!transport || !this.isCurrent(link) || link.firstConnect?.everConnected(direction)) return;
+    const candidates = await readLocalCandidateCount(transport);
+    if (candidates === 0 && !link.firstConnect?.everConnected(direction)) this.onMediaUnreachable(link, direction, ice, true);
+  }
+
+  private onTransportState(link: CallLink, direction: TransportDirection, state: TransportState, ice: IceOptions): void {
+    if (!this.isCurrent(link)) return;
+    this.dispatch({ type: 'transportState', direction, state });
+    const verdict = link.firstConnect?.observe(direction, state) ?? 'other';
+    if (verdict === 'connected') {
+      this.unreachableLinks = 0;
+      // Media got through after all (a slow first connect): the warning no longer holds.
+      this.dispatch({ type: 'clearErrors', code: MEDIA_CONNECT_FAILED });
+    } else if (verdict === 'failedBeforeConnecting') {
+      this.onMediaUnreachable(link, direction, ice, true);
+    } else if (state === 'failed') {
+      // ICE consent lost (server gone, network changed): the same way back as a lost socket.
+      this.onLinkLost(link, `Media connection failed (${direction} transport)`, false);
+    }
+  }
+
+  /**
+   * A transport of this link never connected: it failed (`failed`) or ran out of time. The
+   * user is told why media is missing. A failure rejoins once, which brings fresh TURN
+   * credentials; when the next link cannot connect either, rejoining again would only
+   * repeat it, so the call stays as it is (signaling, chat and captions still work).
+   */
+  private onMediaUnreachable(link: CallLink, direction: TransportDirection, ice: IceOptions, failed: boolean): void {
+    if (!this.isCurrent(link)) return;
+    if (!link.mediaUnreachable) {
+      link.mediaUnreachable = true;
+      this.unreachableLinks++;
+      this.warn(MEDIA_CONNECT_FAILED, mediaConnectFailureMessage(ice));
+    }
+    if (failed && this.unreachableLinks < 2) this.onLinkLost(link, `Media connection failed (${direction} transport)`, false);
+  }
+
+  /**
+   * Sends the microphone and camera, and the screen if one is shared. On a rejoin the same
+   * tracks are sent again, and a device the user had turned off is paused straight away so
+   * it stays off for everyone.
    */
   private async produceLocal(link: CallLink, stream: MediaStream | undefined, rejoin: boolean): Promise<void> {
     if (!this.isCurrent(link)) return;
@@ -434,79 +420,15 @@ export class CallSession {
     const tasks: Promise<void>[] = [];
     if (audio && device.canProduce('audio')) tasks.push(produce(audio, 'mic'));
     if (video && device.canProduce('video')) tasks.push(produce(video, 'webcam'));
+    // From here on a screen shared later is sent by ScreenShare.start itself.
+    link.localProduced = true;
+    tasks.push(this.screen.sendOn(link));
     await Promise.all(tasks);
   }
 
   private async pauseNewProducer(link: CallLink, producer: ms.Producer): Promise<void> {
     producer.pause();
     await link.signaling.request('pauseProducer', { producerId: producer.id });
-  }
-
-  /** consume -> recvTransport.consume -> resumeConsumer (the consumer starts paused). */
-  private async consumeProducer(link: CallLink, pr: ProducerInfo): Promise<void> {
-    if (pr.peerId === this.state.selfPeerId || link.consumedProducers.has(pr.id)) return;
-    if (!this.joinPermissions.subscribe) return;
-    const translation = isTranslationProducer(pr);
-    // A translated voice is received only in our caption language, with voice on.
-    if (translation && !wantsTranslationVoice(pr, this.translation.choice, this.state.selfPeerId)) return;
-    link.consumedProducers.add(pr.id);
-    try {
-      await link.recvReady;
-      if (!this.isCurrent(link) || link.goneProducers.has(pr.id)) return;
-      const signaling = link.signaling;
-      const transport = link.recvTransport!;
-      const res = await signaling.request('consume', { transportId: transport.id, producerId: pr.id });
-      if (!this.isCurrent(link)) return;
-      const consumer = await transport.consume({
-        id: res.id,
-        producerId: res.producerId,
-        kind: res.kind,
-        rtpParameters: this.withMid(res.rtpParameters),
-        appData: { peerId: pr.peerId, source: pr.source },
-      });
-      const voiceInfo = translation ? { language: pr.language, speakerPeerId: pr.speakerPeerId ?? pr.peerId } : {};
-      if (!this.isCurrent(link) || link.closedConsumerIds.has(consumer.id) || link.goneProducers.has(pr.id)) {
-        consumer.close();
-        return;
-      }
-      link.consumers.set(consumer.id, { consumer, peerId: pr.peerId, source: pr.source, ...voiceInfo });
-      // The choice changed while we consumed: keep it, paused (the server's side starts paused).
-      const unwanted = translation && !wantsTranslationVoice(pr, this.translation.choice, this.state.selfPeerId);
-      if (unwanted) consumer.pause();
-      if (res.producerPaused !== pr.paused) {
-        this.dispatch({ type: 'producerPausedChanged', producerId: pr.id, peerId: pr.peerId, paused: res.producerPaused });
-      }
-      this.dispatch({
-        type: 'consumerAdded',
-        consumer: {
-          id: consumer.id,
-          producerId: pr.id,
-          peerId: pr.peerId,
-          kind: res.kind,
-          source: pr.source,
-          track: consumer.track,
-          ...voiceInfo,
-          ...(unwanted ? { paused: true } : {}),
-        },
-      });
-      if (unwanted) return;
-      await signaling.request('resumeConsumer', { consumerId: consumer.id });
-    } catch (err) {
-      link.consumedProducers.delete(pr.id);
-      if (!this.isCurrent(link) || link.goneProducers.has(pr.id)) return;
-      this.warn('consume_failed', `Could not receive ${pr.kind} from a participant: ${describe(err)}`);
-    }
-  }
-
-  /**
-   * mediasoup-client derives a missing `mid` from its transceiver count, which repeats
-   * when consumers are created in one batch or after one closes ("Duplicate a=mid").
-   * A server that leaves `mid` out cannot be writing a MID header extension of its own,
-   * so any unique value of ours is safe.
-   */
-  private withMid(rtp: ms.RtpParameters): ms.RtpParameters {
-    if (rtp.mid !== undefined && rtp.mid !== '') return rtp;
-    return { ...rtp, mid: `c${this.nextLocalMid++}` };
   }
 
   private onNotification(link: CallLink, n: Notification): void {
@@ -522,52 +444,17 @@ export class CallSession {
       case 'caption':
         this.translation.onCaption(n.data);
         break;
-      case 'peerLeft':
-        for (const [id, e] of link.consumers) {
-          if (e.peerId === n.data.peerId) this.closeConsumer(link, id);
-        }
-        for (const pid of Object.keys(this.state.peers[n.data.peerId]?.producers ?? {})) link.goneProducers.add(pid);
-        this.dispatch({ type: 'peerLeft', peerId: n.data.peerId });
-        break;
-      case 'newProducer':
-        this.dispatch({ type: 'producerAdded', producer: n.data });
-        // Before the recv transport exists, consumeProducer waits for it.
-        void this.consumeProducer(link, n.data);
-        break;
-      case 'producerClosed':
-        link.goneProducers.add(n.data.producerId);
-        for (const [id, e] of link.consumers) {
-          if (e.consumer.producerId === n.data.producerId) this.closeConsumer(link, id);
-        }
-        this.dispatch({ type: 'producerClosed', producerId: n.data.producerId, peerId: n.data.peerId });
-        break;
-      case 'producerPaused':
-      case 'producerResumed':
-        this.dispatch({
-          type: 'producerPausedChanged',
-          producerId: n.data.producerId,
-          peerId: n.data.peerId,
-          paused: n.method === 'producerPaused',
-        });
-        break;
-      case 'consumerClosed':
-        if (link.consumers.has(n.data.consumerId)) this.closeConsumer(link, n.data.consumerId);
-        else link.closedConsumerIds.add(n.data.consumerId);
-        break;
       case 'chat':
         this.dispatch({
           type: 'chatMessage',
           message: { ...n.data, fromSelf: false },
         });
         break;
+      default:
+        // Peers leaving, producers and consumers.
+        this.remote.onNotification(link, n);
+        break;
     }
-  }
-
-  private closeConsumer(link: CallLink, consumerId: string): void {
-    const entry = link.consumers.get(consumerId);
-    link.consumers.delete(consumerId);
-    entry?.consumer.close();
-    this.dispatch({ type: 'consumerClosed', consumerId });
   }
 
   // ---- Losing the server and getting back -----------------------------------------------
@@ -738,44 +625,12 @@ export class CallSession {
     const changed = this.translation.update(patch);
     const link = this.link;
     if (!link || !this.isCurrent(link) || !link.joined) return; // A (re)join sends them.
-    this.applyVoicePlan(link);
+    this.voices.applyPlan(link);
     if (!changed) return;
     try {
       await link.signaling.request('setLanguages', this.translation.choice);
     } catch (err) {
       if (this.isCurrent(link)) this.warn('languages_failed', `Could not change languages: ${describe(err)}`);
-    }
-  }
-
-  /** Brings the translated-voice consumers in line with the settings. */
-  private applyVoicePlan(link: CallLink): void {
-    const voices = [...link.consumers.entries()]
-      .filter(([, e]) => e.source === 'translation')
-      .map(([id, e]) => ({ consumerId: id, producerId: e.consumer.producerId, paused: e.consumer.paused }));
-    const inFlight = new Set([...link.consumedProducers].filter((pid) => !voices.some((v) => v.producerId === pid)));
-    const producers = selectTranslationProducers(this.state);
-    const plan = planVoiceConsumers(producers, voices, this.translation.choice, this.state.selfPeerId, inFlight);
-    for (const id of plan.pause) void this.setVoicePaused(link, id, true);
-    for (const id of plan.resume) void this.setVoicePaused(link, id, false);
-    for (const pid of plan.consume) {
-      const pr = producers.find((p) => p.id === pid);
-      if (pr) void this.consumeProducer(link, pr);
-    }
-  }
-
-  private async setVoicePaused(link: CallLink, consumerId: string, paused: boolean): Promise<void> {
-    const entry = link.consumers.get(consumerId);
-    if (!entry || entry.consumer.closed) return;
-    if (paused) entry.consumer.pause();
-    else entry.consumer.resume();
-    this.dispatch({ type: 'consumerPausedChanged', consumerId, paused });
-    try {
-      await link.signaling.request(paused ? 'pauseConsumer' : 'resumeConsumer', { consumerId });
-    } catch (err) {
-      // Gone meanwhile (producer closed, link lost): nothing to undo.
-      if (this.isCurrent(link) && link.consumers.has(consumerId)) {
-        console.warn(`[CallSession] ${paused ? 'pause' : 'resume'} of translated voice failed`, err);
-      }
     }
   }
 
@@ -806,6 +661,7 @@ export class CallSession {
     this.voice.close();
     this.translation.close();
     this.wakeBackoff?.();
+    this.screen.release();
     this.link?.close();
     this.releaseFrozenLink();
     this.localStream?.getTracks().forEach((t) => t.stop());
@@ -826,94 +682,34 @@ export class CallSession {
   }
 
   /** Mic, camera and screen consumers (translated voices: see translationAudio()). */
-  async consumerStats(): Promise<ConsumerStats[]> {
-    const out: ConsumerStats[] = [];
-    for (const [id, e] of this.link?.consumers ?? []) {
-      // Kept out so "the audio of peer P" stays P's microphone for the browser tests.
-      if (e.source === 'translation') continue;
-      const row: ConsumerStats = {
-        peerId: e.peerId,
-        kind: e.consumer.kind,
-        source: e.source,
-        consumerId: id,
-        framesDecoded: 0,
-        totalSamplesReceived: 0,
-        frameWidth: 0,
-        frameHeight: 0,
-        packetsReceived: 0,
-      };
-      try {
-        const report = await e.consumer.getStats();
-        report.forEach((s: Record<string, unknown>) => {
-          if (s.type !== 'inbound-rtp') return;
-          row.framesDecoded += num(s.framesDecoded);
-          row.totalSamplesReceived += num(s.totalSamplesReceived);
-          row.packetsReceived += num(s.packetsReceived);
-          row.frameWidth = Math.max(row.frameWidth, num(s.frameWidth));
-          row.frameHeight = Math.max(row.frameHeight, num(s.frameHeight));
-        });
-      } catch {
-        // A consumer closed while we asked; report zeros.
-      }
-      out.push(row);
-    }
-    return out;
+  consumerStats(): Promise<ConsumerStats[]> {
+    return readConsumerStats(this.link?.consumers ?? []);
   }
 
   /** The translated voices we receive (paused ones too), with their tracks' state. */
-  async translationAudio(): Promise<TranslationAudioInfo[]> {
-    const out: TranslationAudioInfo[] = [];
-    for (const [id, e] of this.link?.consumers ?? []) {
-      if (e.source !== 'translation') continue;
-      const t = e.consumer.track;
-      const row: TranslationAudioInfo = {
-        consumerId: id,
-        producerId: e.consumer.producerId,
-        speakerPeerId: e.speakerPeerId ?? e.peerId,
-        language: e.language,
-        paused: e.consumer.paused,
-        track: { id: t.id, readyState: t.readyState, enabled: t.enabled, muted: t.muted },
-        packetsReceived: 0,
-        totalSamplesReceived: 0,
-        audioLevel: undefined,
-        totalAudioEnergy: 0,
-        totalSamplesDuration: 0,
-      };
-      try {
-        const report = await e.consumer.getStats();
-        report.forEach((s: Record<string, unknown>) => {
-          if (s.type !== 'inbound-rtp') return;
-          row.packetsReceived += num(s.packetsReceived);
-          row.totalSamplesReceived += num(s.totalSamplesReceived);
-          if (typeof s.audioLevel === 'number') row.audioLevel = s.audioLevel;
-          row.totalAudioEnergy += num(s.totalAudioEnergy);
-          row.totalSamplesDuration += num(s.totalSamplesDuration);
-        });
-      } catch {
-        // Closed while we asked.
-      }
-      out.push(row);
-    }
-    return out;
+  translationAudio(): Promise<TranslationAudioInfo[]> {
+    return readTranslationAudio(this.link?.consumers ?? []);
   }
 
   /** The mic producer's media-source stats (what leaves this page), or undefined without one. */
-  async micSourceStats(): Promise<MicSourceStats | undefined> {
-    const producer = this.link?.micProducer;
-    if (!producer || producer.closed) return undefined;
-    const out: MicSourceStats = { audioLevel: undefined, totalAudioEnergy: 0, totalSamplesDuration: 0 };
-    try {
-      const report = await producer.getStats();
-      report.forEach((s: Record<string, unknown>) => {
-        if (s.type !== 'media-source' || s.kind !== 'audio') return;
-        if (typeof s.audioLevel === 'number') out.audioLevel = s.audioLevel;
-        out.totalAudioEnergy += num(s.totalAudioEnergy);
-        out.totalSamplesDuration += num(s.totalSamplesDuration);
-      });
-    } catch {
-      return undefined;
-    }
-    return out;
+  micSourceStats(): Promise<MicSourceStats | undefined> {
+    return readMicSourceStats(this.link?.micProducer);
+  }
+
+  /** The candidate pair each transport of the current link uses (relay, host, ...). */
+  async iceRoutes(): Promise<IceRoute[]> {
+    const link = this.link;
+    if (!link) return [];
+    const out: Promise<IceRoute>[] = [];
+    if (link.sendTransport && !link.sendTransport.closed) out.push(readIceRoute('send', link.sendTransport));
+    if (link.recvTransport && !link.recvTransport.closed) out.push(readIceRoute('recv', link.recvTransport));
+    return Promise.all(out);
+  }
+
+  /** The screen producer of the current link, once the server created it. */
+  get screenProducerId(): string | undefined {
+    const p = this.link?.screenProducer;
+    return p && !p.closed ? p.id : undefined;
   }
 
   // ---- Helpers --------------------------------------------------------------------------
@@ -935,39 +731,4 @@ export class CallSession {
     if (this.ended) throw new SignalingError('closed', 'The call was left');
     if (link.closed) throw new SignalingError('closed', 'The connection was replaced');
   }
-}
-
-/** MediaStream is a browser global; tests run where it may be absent. */
-const MediaStreamCtor: { new (): MediaStream } =
-  typeof MediaStream !== 'undefined'
-    ? MediaStream
-    : (class {
-        private readonly tracks: MediaStreamTrack[] = [];
-        addTrack(t: MediaStreamTrack) {
-          this.tracks.push(t);
-        }
-        getTracks() {
-          return [...this.tracks];
-        }
-        getAudioTracks() {
-          return this.tracks.filter((t) => t.kind === 'audio');
-        }
-        getVideoTracks() {
-          return this.tracks.filter((t) => t.kind === 'video');
-        }
-      } as unknown as { new (): MediaStream });
-
-/** A track that still delivers media; an ended one cannot be sent again. */
-function live(track: MediaStreamTrack | undefined): MediaStreamTrack | undefined {
-  return track && track.readyState !== 'ended' ? track : undefined;
-}
-
-function num(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
-}
-
-function describe(err: unknown): string {
-  if (err instanceof SignalingError) return err.describe();
-  if (err instanceof Error) return err.message || err.name;
-  return String(err);
 }

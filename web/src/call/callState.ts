@@ -49,6 +49,8 @@ export interface LocalMedia {
   micAvailable: boolean;
   camAvailable: boolean;
   videoTrack: MediaStreamTrack | undefined;
+  /** The screen we share, while we share it (its local preview). */
+  screenTrack: MediaStreamTrack | undefined;
 }
 
 export interface ChatMessage {
@@ -125,6 +127,8 @@ export type CallAction =
   | { type: 'chatMessage'; message: ChatMessage }
   | { type: 'error'; code: string; message: string; fatal: boolean }
   | { type: 'dismissError'; id: number }
+  /** Errors of this code no longer hold (e.g. media connected after all). */
+  | { type: 'clearErrors'; code: string }
   | { type: 'transportState'; direction: TransportDirection; state: TransportState }
   | { type: 'left' };
 
@@ -141,7 +145,7 @@ export function initialCallState(): CallState {
     selfPeerId: undefined,
     peers: {},
     peerOrder: [],
-    local: { micOn: false, camOn: false, micAvailable: false, camAvailable: false, videoTrack: undefined },
+    local: { micOn: false, camOn: false, micAvailable: false, camAvailable: false, videoTrack: undefined, screenTrack: undefined },
     chat: [],
     errors: [],
     transports: { send: 'new', recv: 'new' },
@@ -337,6 +341,10 @@ export function callReducer(state: CallState, action: CallAction): CallState {
     case 'dismissError':
       return { ...state, errors: state.errors.filter((e) => e.id !== action.id) };
 
+    case 'clearErrors':
+      if (!state.errors.some((e) => e.code === action.code)) return state;
+      return { ...state, errors: state.errors.filter((e) => e.code !== action.code) };
+
     case 'transportState':
       if (state.transports[action.direction] === action.state) return state;
       return { ...state, transports: { ...state.transports, [action.direction]: action.state } };
@@ -347,7 +355,7 @@ export function callReducer(state: CallState, action: CallAction): CallState {
         phase: 'left',
         peers: {},
         peerOrder: [],
-        local: { ...state.local, micOn: false, camOn: false, videoTrack: undefined },
+        local: { ...state.local, micOn: false, camOn: false, videoTrack: undefined, screenTrack: undefined },
       };
   }
 }
@@ -410,8 +418,10 @@ export function selectPeerMedia(peer: RemotePeer): PeerMediaView {
   const producers = Object.values(peer.producers).filter((p) => p.source !== 'translation');
   const consumers = Object.values(peer.consumers).filter((c) => c.source !== 'translation');
   const mic = producers.find((p) => p.kind === 'audio' && p.source === 'mic') ?? producers.find((p) => p.kind === 'audio');
+  // A shared screen is never the camera: it has a tile of its own (selectScreens).
   const cam =
-    producers.find((p) => p.kind === 'video' && p.source === 'webcam') ?? producers.find((p) => p.kind === 'video');
+    producers.find((p) => p.kind === 'video' && p.source === 'webcam') ??
+    producers.find((p) => p.kind === 'video' && p.source !== 'screen');
   const camConsumer = cam ? consumers.find((c) => c.producerId === cam.id) : undefined;
   const camOff = !cam || cam.paused || !camConsumer;
   return {
@@ -422,6 +432,41 @@ export function selectPeerMedia(peer: RemotePeer): PeerMediaView {
     // Paused audio stays attached: it is silent, and re-attaching on resume would glitch.
     audioTracks: consumers.filter((c) => c.kind === 'audio').map((c) => c.track),
   };
+}
+
+/** A shared screen, remote or our own (the local preview). */
+export interface ScreenView {
+  /** Stable React key: the producer id, or "self" for our own. */
+  key: string;
+  peerId: string;
+  displayName: string;
+  isSelf: boolean;
+  /** Undefined until its consumer is ready. */
+  track: MediaStreamTrack | undefined;
+  paused: boolean;
+}
+
+/** Every screen shared in the call: remote ones in peer order, then our own. */
+export function selectScreens(state: CallState): ScreenView[] {
+  const out: ScreenView[] = [];
+  for (const peer of selectPeers(state)) {
+    for (const p of Object.values(peer.producers)) {
+      if (p.kind !== 'video' || p.source !== 'screen') continue;
+      const consumer = Object.values(peer.consumers).find((c) => c.producerId === p.id);
+      out.push({ key: p.id, peerId: peer.id, displayName: peer.displayName, isSelf: false, track: consumer?.track, paused: p.paused });
+    }
+  }
+  if (state.local.screenTrack) {
+    out.push({
+      key: 'self',
+      peerId: state.selfPeerId ?? 'self',
+      displayName: state.displayName,
+      isSelf: true,
+      track: state.local.screenTrack,
+      paused: false,
+    });
+  }
+  return out;
 }
 
 /** Translated voices we receive and have not paused, each with the speaker it translates. */

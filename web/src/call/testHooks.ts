@@ -1,6 +1,9 @@
 // `window.__jb`: stable hooks for the browser end-to-end tests (tests/e2e).
-import type { CallSession, CallTimeline, ConsumerStats, MicSourceStats, TranslationAudioInfo } from './CallSession';
-import type { CallState, ChatMessage, ReconnectInfo } from './callState';
+import type { CallSession, CallTimeline } from './CallSession';
+import type { CallError, CallState, ChatMessage, ReconnectInfo } from './callState';
+import { overrideIceServers } from './iceConfig';
+import { MEDIA_CONNECT_FAILED } from './mediaConnect';
+import type { ConsumerStats, IceRoute, MicSourceStats, TranslationAudioInfo } from './mediaStats';
 import type { LanguageChoice, TranslationCapabilities } from '../signaling/protocol';
 import { captionText } from '../translation/captions';
 import type { LanguageSettings } from '../translation/languages';
@@ -34,6 +37,16 @@ export interface DuckingHook {
   metered: boolean;
 }
 
+/** Our own screen share. */
+export interface ScreenShareHook {
+  /** A capture runs and is shown as our preview. */
+  sharing: boolean;
+  /** The screen producer, once the server created it. */
+  producerId: string | undefined;
+  /** The captured track's readyState ('live' | 'ended'), undefined when not sharing. */
+  trackState: MediaStreamTrackState | undefined;
+}
+
 /** The connection as the fault tests see it. */
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'left';
 
@@ -60,6 +73,22 @@ export interface JbTestHooks {
   chat(): ChatMessage[];
   /** What our microphone sends (the mic producer's media-source stats); undefined without one. */
   micStats(): Promise<MicSourceStats | undefined>;
+  /** Our screen share; remote screens are in stats() with source "screen". */
+  screenShare(): ScreenShareHook;
+  /**
+   * Ends our screen capture the way the browser's own "Stop sharing" control does (the track
+   * ends and fires "ended"), which headless Chromium has no button for.
+   */
+  endScreenCapture(): boolean;
+  /** The candidate pair each media transport uses now (localCandidateType 'relay' through TURN). */
+  iceRoutes(): Promise<IceRoute[]>;
+  /** The "media could not connect" error shown now, if any. */
+  mediaError(): CallError | undefined;
+  /**
+   * ICE servers to use instead of the join response's, for joins after this call (undefined:
+   * the server's again); e.g. an expired TURN credential. Set it before joining.
+   */
+  overrideIceServers(servers: RTCIceServer[] | undefined): void;
 }
 
 let active: CallSession | undefined;
@@ -123,6 +152,21 @@ export function installTestHooks(target: { __jb?: JbTestHooks }): void {
     ducking: () => (active ? active.voice.snapshot() : {}),
     chat: () => (active ? [...active.state.chat] : []),
     micStats: () => (active ? active.micSourceStats() : Promise.resolve(undefined)),
+    screenShare: () => {
+      const track = active?.screenTrack;
+      return { sharing: track !== undefined, producerId: active?.screenProducerId, trackState: track?.readyState };
+    },
+    endScreenCapture: () => {
+      const track = active?.screenTrack;
+      if (!track) return false;
+      track.stop();
+      // stop() alone fires nothing; the browser's own control fires "ended" as well.
+      track.dispatchEvent(new Event('ended'));
+      return true;
+    },
+    iceRoutes: () => (active ? active.iceRoutes() : Promise.resolve([])),
+    mediaError: () => active?.state.errors.find((e) => e.code === MEDIA_CONNECT_FAILED),
+    overrideIceServers: (servers) => overrideIceServers(servers),
   };
 }
 

@@ -13,8 +13,7 @@ import { ControlBar } from './ControlBar';
 import { ErrorBanner } from './ErrorBanner';
 import { ParticipantsPanel, type ParticipantRow } from './ParticipantsPanel';
 import { ReconnectingBanner } from './ReconnectingBanner';
-import { VideoGrid } from './VideoGrid';
-import { VideoTile } from './VideoTile';
+import { Stage } from './Stage';
 
 export function useCallState(session: CallSession): CallState {
   return useSyncExternalStore(session.store.subscribe, session.store.getState);
@@ -96,31 +95,11 @@ export function CallView({ session, onLeave }: { session: CallSession; onLeave: 
       ) : null}
       <div className="call-body">
         <section className="stage">
-          <VideoGrid count={peers.length + 1}>
-            <VideoTile
-              peerId={selfId}
-              name={state.displayName}
-              track={state.local.videoTrack}
-              camOff={selfCamOff}
-              micMuted={!state.local.micOn}
-              isSelf
-            />
-            {peers.map((p) => {
-              const m = selectPeerMedia(p);
-              return (
-                <VideoTile
-                  key={p.id}
-                  peerId={p.id}
-                  name={p.displayName}
-                  track={m.videoTrack}
-                  camOff={m.camOff}
-                  micMuted={m.micMuted}
-                  isSelf={false}
-                  onFirstFrame={() => session.markRemoteFrame()}
-                />
-              );
-            })}
-          </VideoGrid>
+          <Stage
+            state={state}
+            onFirstRemoteFrame={() => session.markRemoteFrame()}
+            onStopScreenShare={() => void session.stopScreenShare()}
+          />
           {tr.settings.captionsOn ? (
             <CaptionsOverlay lines={tr.captions} show={tr.settings.show} selfPeerId={state.selfPeerId} />
           ) : null}
@@ -173,6 +152,8 @@ export function CallView({ session, onLeave }: { session: CallSession; onLeave: 
         camOn={state.local.camOn}
         micAvailable={state.local.micAvailable}
         camAvailable={state.local.camAvailable}
+        screenSharing={state.local.screenTrack !== undefined}
+        canShareScreen={session.canShareScreen && state.phase === 'joined'}
         chatOpen={panel === 'chat'}
         participantsOpen={panel === 'participants'}
         captionsOn={tr.settings.captionsOn}
@@ -182,6 +163,9 @@ export function CallView({ session, onLeave }: { session: CallSession; onLeave: 
         participantCount={peers.length + 1}
         onToggleMic={() => void session.setMicEnabled(!state.local.micOn)}
         onToggleCam={() => void session.setCamEnabled(!state.local.camOn)}
+        onToggleScreenShare={() =>
+          void (state.local.screenTrack ? session.stopScreenShare() : session.startScreenShare())
+        }
         onCopyLink={copyLink}
         onToggleChat={() => setPanel(panel === 'chat' ? 'none' : 'chat')}
         onToggleParticipants={() => setPanel(panel === 'participants' ? 'none' : 'participants')}

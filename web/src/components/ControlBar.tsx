@@ -9,6 +9,8 @@ import {
   MicIcon,
   MicOffIcon,
   PeopleIcon,
+  ScreenShareIcon,
+  StopScreenShareIcon,
   TranscriptIcon,
   TranslateIcon,
 } from './icons';
@@ -19,6 +21,10 @@ export interface ControlBarProps {
   camOn: boolean;
   micAvailable: boolean;
   camAvailable: boolean;
+  /** We share our screen now. */
+  screenSharing: boolean;
+  /** The browser can capture a screen and we may publish. */
+  canShareScreen: boolean;
   chatOpen: boolean;
   participantsOpen: boolean;
   captionsOn: boolean;
@@ -28,6 +34,7 @@ export interface ControlBarProps {
   participantCount: number;
   onToggleMic: () => void;
   onToggleCam: () => void;
+  onToggleScreenShare: () => void;
   onCopyLink: () => void;
   onToggleChat: () => void;
   onToggleParticipants: () => void;
@@ -65,6 +72,17 @@ export function ControlBar(p: ControlBarProps): ReactElement {
           onClick={p.onToggleCam}
         >
           {p.camOn ? <CamIcon /> : <CamOffIcon />}
+        </button>
+        <button
+          type="button"
+          className={`round-btn${p.screenSharing ? ' on' : ''}`}
+          data-testid="screen-share-button"
+          aria-pressed={p.screenSharing}
+          disabled={!p.canShareScreen && !p.screenSharing}
+          title={p.screenSharing ? 'Stop sharing your screen' : p.canShareScreen ? 'Share screen' : 'Screen sharing is not available'}
+          onClick={p.onToggleScreenShare}
+        >
+          {p.screenSharing ? <StopScreenShareIcon /> : <ScreenShareIcon />}
         </button>
         <button
           type="button"

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type Re
 import { accessProblemOf, readTokenHints, takeCreatorPasscode, takeRoomToken } from '../access/roomAccess';
 import { consumeAutoJoin } from '../app/navigation';
 import { loadDisplayName, checkDisplayName } from '../app/displayName';
-import { CallSession, browserDeps } from '../call/CallSession';
+import { CallSession } from '../call/CallSession';
+import { browserDeps } from '../call/browserDeps';
 import { setActiveSession } from '../call/testHooks';
 import { initialCallState } from '../call/callState';
 import { AccessDenied } from './AccessDenied';

@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState, type ReactElement } from 'react';
+import type { ReactElement } from 'react';
 import { initials } from '../call/callState';
 import { MicOffIcon } from './icons';
+import { useVideoTrack } from './useVideoTrack';
 
 export interface VideoTileProps {
   peerId: string;
@@ -15,37 +16,8 @@ export interface VideoTileProps {
 
 export function VideoTile(props: VideoTileProps): ReactElement {
   const { peerId, name, track, camOff, micMuted, isSelf, onFirstFrame } = props;
-  const videoRef = useRef<HTMLVideoElement>(null);
-  const firstFrameCb = useRef(onFirstFrame);
-  firstFrameCb.current = onFirstFrame;
   // Until a frame arrives the element would be black: show the avatar instead.
-  const [hasFrame, setHasFrame] = useState(false);
-
-  useEffect(() => {
-    const el = videoRef.current;
-    if (!el || !track) return;
-    el.srcObject = new MediaStream([track]);
-    el.play().catch(() => {
-      // Muted video may autoplay; if not, 'loadeddata' still tells us it works.
-    });
-    setHasFrame(false);
-    let reported = false;
-    const report = () => {
-      if (reported) return;
-      reported = true;
-      setHasFrame(true);
-      firstFrameCb.current?.();
-    };
-    el.addEventListener('loadeddata', report);
-    // Not in every browser; 'loadeddata' covers the rest.
-    const hasRvfc = typeof el.requestVideoFrameCallback === 'function';
-    const handle = hasRvfc ? el.requestVideoFrameCallback(report) : undefined;
-    return () => {
-      el.removeEventListener('loadeddata', report);
-      if (handle !== undefined) el.cancelVideoFrameCallback(handle);
-      el.srcObject = null;
-    };
-  }, [track]);
+  const { videoRef, hasFrame } = useVideoTrack(track, onFirstFrame);
 
   const showVideo = track !== undefined && !camOff && hasFrame;
   const label = isSelf ? `${name} (You)` : name || 'Guest';

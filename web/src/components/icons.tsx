@@ -64,3 +64,21 @@ function TranscriptGlyph(): ReactElement {
 export const CaptionsIcon = () => <TextIcon text="CC" />;
 export const TranslateIcon = () => <TextIcon text="Aa" />;
 export const TranscriptIcon = () => <TranscriptGlyph />;
+
+/** A screen with an arrow leaving it (share) or a cross on it (stop sharing). */
+function ScreenGlyph({ stop }: { stop: boolean }): ReactElement {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" aria-hidden fill="none" stroke="currentColor" strokeWidth="1.9">
+      <rect x="2.6" y="3.8" width="18.8" height="13" rx="2" />
+      <path d="M8 20.6h8" strokeLinecap="round" />
+      {stop ? (
+        <path d="M9.4 7.7l5.2 5.2M14.6 7.7l-5.2 5.2" strokeLinecap="round" />
+      ) : (
+        <path d="M12 13.6V7.4M9.1 10.2 12 7.3l2.9 2.9" strokeLinecap="round" strokeLinejoin="round" />
+      )}
+    </svg>
+  );
+}
+
+export const ScreenShareIcon = () => <ScreenGlyph stop={false} />;
+export const StopScreenShareIcon = () => <ScreenGlyph stop />;

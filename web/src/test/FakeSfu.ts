@@ -55,6 +55,8 @@ export class FakeSfu {
   consumerMid: ((n: number) => string) | undefined;
   /** The join response's `translation`; undefined = an older server that has none. */
   translation: TranslationCapabilities | undefined = FAKE_TRANSLATION_CAPS;
+  /** The join response's ICE servers. */
+  iceServers: RTCIceServer[] = [];
   /** What getTranscript answers. */
   transcript: TranscriptEntryWire[] = [];
   private consumeCount = 0;
@@ -125,7 +127,7 @@ export class FakeSfu {
           peerId: this.joins === 1 ? 'self-peer' : `self-peer-${this.joins}`,
           roomId: data.roomId,
           peers: structuredClone(this.existingPeers),
-          iceServers: [],
+          iceServers: structuredClone(this.iceServers),
           ...(this.translation ? { translation: structuredClone(this.translation) } : {}),
         };
       case 'getTranslationCapabilities':

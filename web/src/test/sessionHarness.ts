@@ -32,6 +32,18 @@ export function fakeGetUserMedia(opts: { failVideo?: boolean } = {}) {
   });
 }
 
+/** getDisplayMedia that gives one fake screen track, or fails with `fail` (e.g. NotAllowedError). */
+export function fakeGetDisplayMedia(opts: { fail?: string } = {}) {
+  const tracks: FakeMediaStreamTrack[] = [];
+  const fn = vi.fn(async (_o: DisplayMediaStreamOptions) => {
+    if (opts.fail) throw Object.assign(new Error(`${opts.fail}: the user said no`), { name: opts.fail });
+    const track = new FakeMediaStreamTrack({ kind: 'video', label: 'screen:0:0' });
+    tracks.push(track);
+    return new FakeStream([track as unknown as MediaStreamTrack]) as unknown as MediaStream;
+  });
+  return Object.assign(fn, { tracks });
+}
+
 export interface SessionOptions {
   failVideo?: boolean;
   requestTimeoutMs?: number;
@@ -39,6 +51,8 @@ export interface SessionOptions {
   /** Language settings: storage (none by default) and navigator.languages (["en-US"] by default). */
   storage?: KeyValueStorage;
   preferredLanguages?: string[];
+  /** Further deps (screen capture, ICE settings) over the defaults. */
+  deps?: Partial<CallSessionDeps>;
 }
 
 export function makeSession(sfu: FakeSfu, opts: SessionOptions = {}) {
@@ -53,6 +67,7 @@ export function makeSession(sfu: FakeSfu, opts: SessionOptions = {}) {
     reconnectPolicy: opts.reconnectPolicy,
     random: () => 0.5,
     translation: { storage: opts.storage, preferredLanguages: opts.preferredLanguages ?? ['en-US'] },
+    ...opts.deps,
   };
   return { session: new CallSession(deps), getUserMedia };
 }
