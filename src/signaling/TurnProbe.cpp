@@ -46,7 +46,7 @@ std::optional<TurnProbe::Target> TurnProbe::parseUrl(const std::string& url) {
 
 TurnProbe::TurnProbe(asio::io_context& io, const std::string& url,
                      std::chrono::steady_clock::duration interval)
-    : io_(io), target_(parseUrl(url)), interval_(interval), socket_(io), timer_(io) {
+    : target_(parseUrl(url)), interval_(interval), socket_(io), timer_(io) {
   if (!target_) spdlog::warn("[turn] cannot probe '{}' (only turn: URLs over UDP are checked)", url);
 }
 

@@ -36,7 +36,6 @@ class TurnProbe {
   void probe();
   void receive();
 
-  boost::asio::io_context& io_;
   std::optional<Target> target_;
   std::chrono::steady_clock::duration interval_;
   boost::asio::ip::udp::socket socket_;
