@@ -8,6 +8,7 @@ void addLimitOptions(CLI::App& serve, ServeOptions& options) {
   auto& limits = options.limits;
   auto& peer = options.peerLimits;
   const std::string group = "Limits";
+  limits.resumeGrace = signaling::kDefaultResumeGrace;
   serve
       .add_option("--max-message-bytes", limits.maxMessageBytes,
                   "Largest signaling frame; a larger one closes the socket with 1009")
@@ -55,6 +56,14 @@ void addLimitOptions(CLI::App& serve, ServeOptions& options) {
           [&limits](unsigned seconds) { limits.abuseWindow = std::chrono::seconds(seconds); },
           "Seconds over which --abuse-error-limit counts (default 10)")
       ->check(CLI::Range(1u, 3600u))
+      ->group(group);
+  serve
+      .add_option_function<unsigned>(
+          "--resume-grace",
+          [&limits](unsigned seconds) { limits.resumeGrace = std::chrono::seconds(seconds); },
+          "Seconds a peer whose socket dropped without leave stays in its room (media kept) for the "
+          "client to resume; 0: it leaves at once (default 15)")
+      ->check(CLI::Range(0u, 600u))
       ->group(group);
   serve
       .add_option("--allowed-origin", options.allowedOrigins,

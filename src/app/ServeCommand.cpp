@@ -50,6 +50,8 @@ int runServe(const ServeOptions& options) {
                                                                                       : options.listenAddress;
   const std::string rtcListen =
       options.rtcListenAddress.empty() ? options.listenAddress : options.rtcListenAddress;
+  if (!options.ice.udp && !options.ice.tcp)
+    throw std::invalid_argument("--no-ice-udp with --no-ice-tcp leaves browsers no way to send media");
   unsigned workerCount =
       options.workers ? options.workers : std::max(1u, std::thread::hardware_concurrency());
 
@@ -65,6 +67,10 @@ int runServe(const ServeOptions& options) {
     wo.port = options.rtcPort ? static_cast<uint16_t>(options.rtcPort + i) : 0;
     wo.peerLimits = options.peerLimits;
     wo.iceConsentTimeout = options.iceConsentTimeout;
+    wo.iceUdp = options.ice.udp;
+    wo.iceTcp = options.ice.tcp;
+    wo.tcpPort = options.ice.tcpPort ? static_cast<uint16_t>(options.ice.tcpPort + i) : 0;
+    wo.maxTcpConnections = options.ice.maxTcpConnectionsPerWorker;
     workers.push_back(std::make_unique<sfu::Worker>(i, wo, certificate));
     workerPointers.push_back(workers.back().get());
   }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "app/IceOptions.hpp"
 #include "app/TranslationOptions.hpp"
 #include "sfu/PeerLimits.hpp"
 #include "signaling/Limits.hpp"
@@ -31,6 +32,7 @@ struct ServeOptions {
   sfu::PeerLimits peerLimits;
   std::vector<std::string> allowedOrigins;
   std::chrono::seconds iceConsentTimeout{30};
+  IceOptions ice;  // UDP/TCP candidates (app/IceOptions.cpp)
   TranslationOptions translation;
 };
 

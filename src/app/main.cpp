@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/IceOptions.hpp"
 #include "app/LimitOptions.hpp"
 #include "app/ServeCommand.hpp"
 #include "app/TokenCommand.hpp"
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
   serveCommand->add_option("--log-level", serve.logLevel, "trace|debug|info|warn|error")
       ->capture_default_str();
   jb::app::addLimitOptions(*serveCommand, serve);
+  jb::app::addIceOptions(*serveCommand, serve.ice);
   jb::app::addTranslationOptions(*serveCommand, serve.translation);
 
   jb::app::TokenOptions token;

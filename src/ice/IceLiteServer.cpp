@@ -8,7 +8,7 @@ IceLiteServer::IceLiteServer(std::string localUsernameFragment, std::string loca
       localPassword_(std::move(localPassword)),
       consentTimeout_(consentTimeout) {}
 
-IceLiteServer::Outcome IceLiteServer::handleRequest(const StunMessage& request, const Endpoint& from,
+IceLiteServer::Outcome IceLiteServer::handleRequest(const StunMessage& request, const TransportTuple& from,
                                                     Clock::time_point now) {
   Outcome out;
   if (request.messageClass() != StunMessage::Class::Request || request.method() != StunMessage::kBinding)
@@ -24,22 +24,31 @@ IceLiteServer::Outcome IceLiteServer::handleRequest(const StunMessage& request, 
     return out;
   }
   auto colon = username->find(':');
-  if (colon == std::string::npos || username->substr(0, colon) != localUfrag_) {
+  const std::string ufrag = colon == std::string::npos ? std::string() : username->substr(0, colon);
+  const bool current = !ufrag.empty() && ufrag == localUfrag_;
+  const bool previous = !current && !ufrag.empty() && previousUfrag_ && ufrag == *previousUfrag_;
+  if (!current && !previous) {
     out.response = StunMessage::makeErrorResponse(request, 401, "Unauthorized").serialize({}, true);
     return out;
   }
-  if (request.checkMessageIntegrity(localPassword_) != StunMessage::IntegrityResult::Ok) {
+  const std::string& key = current ? localPassword_ : previousPassword_;
+  if (request.checkMessageIntegrity(key) != StunMessage::IntegrityResult::Ok) {
     out.response = StunMessage::makeErrorResponse(request, 401, "Unauthorized").serialize({}, true);
     return out;
   }
   // RFC 8445 §7.3.1.1: a lite agent is always controlled; a peer claiming ICE-CONTROLLED is in conflict.
   if (request.iceControlled()) {
-    out.response =
-        StunMessage::makeErrorResponse(request, 487, "Role Conflict").serialize(localPassword_, true);
+    out.response = StunMessage::makeErrorResponse(request, 487, "Role Conflict").serialize(key, true);
     return out;
   }
 
   out.authenticated = true;
+  if (current && previousUfrag_) {
+    // The browser has applied the restart: the old credentials have no further use.
+    out.retiredUsernameFragment = std::move(previousUfrag_);
+    previousUfrag_.reset();
+    previousPassword_.clear();
+  }
   // RFC 8445 §7.3.1.5: with regular nomination, USE-CANDIDATE picks the pair. We also adopt the first
   // authenticated tuple so media can start before nomination, as browsers send on the first valid pair.
   if (request.useCandidate() || !selectedTuple_) {
@@ -50,8 +59,9 @@ IceLiteServer::Outcome IceLiteServer::handleRequest(const StunMessage& request, 
   state_ = State::Connected;
 
   StunMessage response = StunMessage::makeSuccessResponse(request);
-  response.setXorMappedAddress(from);
-  out.response = response.serialize(localPassword_, true);
+  // RFC 6544 §7.1 keeps XOR-MAPPED-ADDRESS for TCP too: the address and port the connection came from.
+  response.setXorMappedAddress(from.remote);
+  out.response = response.serialize(key, true);
   return out;
 }
 
@@ -63,9 +73,27 @@ bool IceLiteServer::checkConsent(Clock::time_point now) {
   return false;
 }
 
-void IceLiteServer::restart(std::string usernameFragment, std::string password) {
+std::optional<std::string> IceLiteServer::restart(std::string usernameFragment, std::string password,
+                                                  Clock::time_point now) {
+  std::optional<std::string> dropped;
+  if (previousUfrag_) {
+    // A second restart before the first completed (no check used the middle credentials yet): keep the
+    // oldest ones, which the browser certainly used, and the newest, which it will use.
+    dropped = std::move(localUfrag_);
+  } else {
+    previousUfrag_ = std::move(localUfrag_);
+    previousPassword_ = std::move(localPassword_);
+  }
   localUfrag_ = std::move(usernameFragment);
   localPassword_ = std::move(password);
+  if (state_ == State::Connected) lastConsent_ = now;
+  return dropped;
+}
+
+bool IceLiteServer::forgetTuple(const TransportTuple& tuple) {
+  if (selectedTuple_ != tuple) return false;
+  selectedTuple_.reset();
+  return true;
 }
 
 }  // namespace jb::ice

@@ -1,12 +1,12 @@
 #pragma once
 
-#include <boost/asio/ip/udp.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ice/StunMessage.hpp"
+#include "ice/TransportTuple.hpp"
 
 namespace jb::ice {
 
@@ -15,7 +15,6 @@ namespace jb::ice {
 class IceLiteServer {
  public:
   using Clock = std::chrono::steady_clock;
-  using Endpoint = boost::asio::ip::udp::endpoint;
   enum class State { New, Connected, Disconnected };
 
   // RFC 7675 §5.1: consent expires 30 s after the last authenticated check.
@@ -26,30 +25,49 @@ class IceLiteServer {
 
   const std::string& usernameFragment() const { return localUfrag_; }
   const std::string& password() const { return localPassword_; }
+  // The credentials an ICE restart replaced, while they are still accepted (see restart()).
+  const std::optional<std::string>& previousUsernameFragment() const { return previousUfrag_; }
 
   struct Outcome {
     std::vector<uint8_t> response;  // bytes to send back to `from` (may be an error response)
     bool authenticated = false;     // the request passed USERNAME + MESSAGE-INTEGRITY checks
     bool selectedTupleChanged = false;
+    // Set when this check, the first one made with the credentials of an ICE restart, retired the
+    // previous username fragment: the caller stops routing it to us.
+    std::optional<std::string> retiredUsernameFragment;
   };
   // Handles a Binding request addressed to us. Non-requests produce an empty outcome.
-  Outcome handleRequest(const StunMessage& request, const Endpoint& from, Clock::time_point now);
+  Outcome handleRequest(const StunMessage& request, const TransportTuple& from, Clock::time_point now);
 
   // Moves to Disconnected when consent has expired. Returns true if the state changed.
   bool checkConsent(Clock::time_point now);
   Clock::duration consentTimeout() const { return consentTimeout_; }
 
-  // New ICE credentials for an ICE restart (RFC 8445 §9); the selected tuple is kept until checks move it.
-  void restart(std::string usernameFragment, std::string password);
+  // ICE restart (RFC 8445 §9) with new local credentials. The previous ones stay valid until the
+  // browser's first check authenticated with the new ones: between our answer to `restartIce` and the
+  // browser applying it, its consent checks still carry the old USERNAME, and answering them 401 would
+  // only add noise. The selected tuple is kept (media keeps flowing if the path still works) until
+  // checks nominate another, and consent is renewed from `now` so a restart that takes a few seconds
+  // does not let it expire (RFC 7675 §5.1 counts from the last authenticated check). Returns a username
+  // fragment no longer accepted: the replaced one of an earlier restart that had not completed yet.
+  std::optional<std::string> restart(std::string usernameFragment, std::string password,
+                                     Clock::time_point now);
+
+  // The path to `tuple` is gone (its TCP connection closed): no more media goes there. Consent then
+  // expires as for a browser that fell silent, unless a check selects another tuple first. True if
+  // it was the selected tuple.
+  bool forgetTuple(const TransportTuple& tuple);
 
   State state() const { return state_; }
-  const std::optional<Endpoint>& selectedTuple() const { return selectedTuple_; }
+  const std::optional<TransportTuple>& selectedTuple() const { return selectedTuple_; }
 
  private:
   std::string localUfrag_;
   std::string localPassword_;
+  std::optional<std::string> previousUfrag_;
+  std::string previousPassword_;
   State state_ = State::New;
-  std::optional<Endpoint> selectedTuple_;
+  std::optional<TransportTuple> selectedTuple_;
   Clock::time_point lastConsent_{};
   Clock::duration consentTimeout_;
 };

@@ -1,6 +1,7 @@
 #include "rtp/RtpPacket.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "rtp/ByteOrder.hpp"
 
@@ -141,6 +142,12 @@ std::optional<std::span<const uint8_t>> RtpPacket::extension(uint8_t id) const {
     return true;
   });
   return found;
+}
+
+std::optional<std::span<uint8_t>> RtpPacket::mutableExtension(uint8_t id) {
+  auto value = std::as_const(*this).extension(id);
+  if (!value) return std::nullopt;
+  return buffer_.subspan(static_cast<size_t>(value->data() - buffer_.data()), value->size());
 }
 
 void RtpPacket::remapExtensionIds(const std::array<uint8_t, 256>& idMap) {

@@ -43,6 +43,8 @@ class RtpPacket {
   uint16_t extensionProfile() const { return extensionProfile_; }
   // Value of the element with this id in the one-byte or two-byte form; nullopt if absent.
   std::optional<std::span<const uint8_t>> extension(uint8_t id) const;
+  // The same element's value, writable in place (e.g. to stamp abs-send-time when the packet leaves).
+  std::optional<std::span<uint8_t>> mutableExtension(uint8_t id);
   // For each element with id i: idMap[i] == 0 overwrites the element (header and data) with zero
   // bytes, which RFC 8285 §4.2 treats as padding; otherwise its id becomes idMap[i]. In the one-byte
   // form only ids 1..14 exist, so a mapping to 15 or above also zeroes the element.

@@ -8,6 +8,7 @@
 #include "rtp/Rtx.hpp"
 #include "rtp/codecs/H264.hpp"
 #include "rtp/codecs/Vp8.hpp"
+#include "sfu/AbsSendTime.hpp"
 
 namespace jb::sfu {
 
@@ -16,6 +17,7 @@ constexpr size_t kBufferCapacity = 1500 + 256;  // MTU-sized packet plus SRTP tr
 // Sequence numbers looked at per NACK packet. Chrome asks for a few dozen at most; a NACK listing more
 // is a storm, and the rest are counted as rate-limited without being looked up.
 constexpr size_t kMaxSequencesPerNack = 256;
+
 }  // namespace
 
 Consumer::Consumer(std::string id, std::string peerId, std::string producerId, MediaKind kind,
@@ -34,10 +36,26 @@ Consumer::Consumer(std::string id, std::string peerId, std::string producerId, M
       rtxSequenceNumber_(static_cast<uint16_t>(common::randomUint32())),
       producerPaused_(producerPaused),
       buffer_(kBufferCapacity),
-      rtxBuffer_(kBufferCapacity) {}
+      rtxBuffer_(kBufferCapacity) {
+  if (kind_ == MediaKind::Video && parameters_.spatialLayers > 1) {
+    layers_.emplace(parameters_.spatialLayers);
+    if (!parameters_.rtpParameters.codecs.empty() &&
+        mimeTypeEquals(parameters_.rtpParameters.codecs.front().mimeType, "video/VP8"))
+      vp8_.emplace();
+  }
+}
 
 void Consumer::countDrop(DropReason reason) {
   if (counters_) sfu::countDrop(*counters_, reason);
+}
+
+void Consumer::waitForKeyframe() {
+  if (kind_ != MediaKind::Video) return;
+  if (layers_)
+    layers_->reset();
+  else
+    waitingForKeyframe_ = true;
+  listener_.onConsumerKeyframeRequest(*this);
 }
 
 void Consumer::pause() {
@@ -48,10 +66,7 @@ void Consumer::resume() {
   if (!paused_) return;
   paused_ = false;
   rewriter_.markSequenceGap();
-  if (kind_ == MediaKind::Video) {
-    waitingForKeyframe_ = true;
-    listener_.onConsumerKeyframeRequest(*this);
-  }
+  waitForKeyframe();
 }
 
 void Consumer::setProducerPaused(bool paused) {
@@ -59,11 +74,26 @@ void Consumer::setProducerPaused(bool paused) {
   producerPaused_ = paused;
   if (!paused) {
     rewriter_.markSequenceGap();
-    if (kind_ == MediaKind::Video) {
-      waitingForKeyframe_ = true;
-      listener_.onConsumerKeyframeRequest(*this);
-    }
+    waitForKeyframe();
   }
+}
+
+size_t Consumer::keyframeLayer() const {
+  if (!layers_) return 0;
+  return static_cast<size_t>(std::max(layers_->keyframeLayer(), 0));
+}
+
+void Consumer::setPreferredLayers(int spatialLayer, std::optional<int> temporalLayer) {
+  if (!layers_) return;
+  preferredTemporalLayer_ = temporalLayer;
+  if (layers_->setPreferred(spatialLayer) && active()) listener_.onConsumerKeyframeRequest(*this);
+}
+
+void Consumer::updateLayers(const std::vector<bool>& active, int maxAllowed) {
+  if (!layers_) return;
+  const bool availabilityMoved = layers_->setActive(active);
+  const bool capMoved = layers_->setMaxAllowed(maxAllowed);
+  if ((availabilityMoved || capMoved) && this->active()) listener_.onConsumerKeyframeRequest(*this);
 }
 
 bool Consumer::isKeyframe(const rtp::RtpPacket& packet) const {
@@ -73,9 +103,27 @@ bool Consumer::isKeyframe(const rtp::RtpPacket& packet) const {
   return true;  // unknown codec: cannot tell, so do not hold the stream back
 }
 
-void Consumer::sendRtp(const rtp::RtpPacket& in) {
+void Consumer::sendRtp(const rtp::RtpPacket& in, size_t layer) {
   if (!active()) return;
-  if (waitingForKeyframe_) {
+  if (layers_) {
+    const int l = static_cast<int>(layer);
+    // Only a packet that could complete a pending switch needs its payload looked at.
+    const bool candidate = l == layers_->target() && l != layers_->current();
+    const auto decision = layers_->onPacket(layer, candidate && isKeyframe(in));
+    if (decision.requestKeyframe) listener_.onConsumerKeyframeRequest(*this);
+    if (!decision.relay) return;
+    if (decision.switched && l != forwardedLayer_) {
+      // Another layer's numbering and clock: re-base both, aligning the clocks by the Sender Reports
+      // when both layers have sent one, else by the wall time since the last packet.
+      std::optional<uint32_t> delta;
+      if (forwardedLayer_ >= 0)
+        delta = listener_.layerTimestampDelta(*this, static_cast<size_t>(forwardedLayer_), layer);
+      rewriter_.markSourceSwitch(delta);
+      if (vp8_) vp8_->markSwitch();
+      forwardedLayer_ = l;
+      listener_.onConsumerLayersChanged(*this, l);
+    }
+  } else if (waitingForKeyframe_) {
     if (!isKeyframe(in)) {
       // Keep asking while we wait: an earlier request may have been answered before we were resumed,
       // or throttled by the producer. The producer rate-limits, so this costs at most one PLI per window.
@@ -86,18 +134,20 @@ void Consumer::sendRtp(const rtp::RtpPacket& in) {
   }
   auto src = in.data();
   if (src.size() > buffer_.size() - 200) return;  // checked before rewrite() so no number is used up
-  auto rewritten = rewriter_.rewrite(in.sequenceNumber(), in.timestamp(), RtpStreamRewriter::Clock::now());
+  const auto now = RtpStreamRewriter::Clock::now();
+  auto rewritten = rewriter_.rewrite(in.sequenceNumber(), in.timestamp(), now);
   if (!rewritten) return;
-  auto packet = rewriteIntoBuffer(src, rewritten->sequenceNumber, rewritten->timestamp);
-  if (!packet) return;
+  auto length = rewriteIntoBuffer(src, rewritten->sequenceNumber, rewritten->timestamp, false);
+  if (!length) return;
 
   ++packetsSent_;
-  bytesSent_ += src.size();
-  sink_.sendRtp(buffer_.data(), src.size(), buffer_.size());
+  bytesSent_ += *length;
+  sent_.add(*length, now);
+  sink_.sendRtp(buffer_.data(), *length, buffer_.size());
 }
 
-std::optional<rtp::RtpPacket> Consumer::rewriteIntoBuffer(std::span<const uint8_t> src, uint16_t seq,
-                                                          uint32_t ts) {
+std::optional<size_t> Consumer::rewriteIntoBuffer(std::span<const uint8_t> src, uint16_t seq, uint32_t ts,
+                                                  bool retransmission) {
   // Larger than any MTU: cannot be a valid forwarded packet. The headroom is for SRTP and the RTX OSN.
   if (src.size() > buffer_.size() - 200) return std::nullopt;
   std::memcpy(buffer_.data(), src.data(), src.size());
@@ -108,7 +158,14 @@ std::optional<rtp::RtpPacket> Consumer::rewriteIntoBuffer(std::span<const uint8_
   packet->setSequenceNumber(seq);
   packet->setTimestamp(ts);
   packet->remapExtensionIds(parameters_.extensionIdMap);
-  return packet;
+  if (vp8_) {
+    const size_t payloadSize = packet->data().size() - packet->headerSize() - packet->paddingSize();
+    vp8_->rewrite(packet->data().subspan(packet->headerSize(), payloadSize), retransmission);
+  }
+  if (parameters_.absSendTimeId == 0) return src.size();
+  // Our send time, added if the sender did not include it (Chrome leaves it out when it uses transport-cc).
+  return writeAbsSendTime(buffer_.data(), src.size(), buffer_.size() - 100, parameters_.absSendTimeId,
+                          absSendTime(Clock::now()));
 }
 
 void Consumer::receiveNack(const rtp::rtcp::Nack& nack, Clock::time_point now) {
@@ -148,25 +205,30 @@ void Consumer::receiveNack(const rtp::rtcp::Nack& nack, Clock::time_point now) {
 void Consumer::retransmit(std::span<const uint8_t> source, uint16_t seq) {
   if (source.size() < rtp::RtpPacket::kFixedHeaderSize) return;
   const uint32_t producerTimestamp = rtp::readU32(source, 4);
-  auto packet = rewriteIntoBuffer(source, seq, producerTimestamp + rewriter_.timestampOffset());
+  auto length = rewriteIntoBuffer(source, seq, producerTimestamp + rewriter_.timestampOffset(), true);
+  if (!length) return;
+  auto packet = rtp::RtpPacket::parse(std::span<uint8_t>(buffer_.data(), *length));
   if (!packet) return;
   ++retransmissionsSent_;
   if (counters_) bump(counters_->retransmissionsSent);
+  sent_.add(*length, Clock::now());
   if (parameters_.rtxSsrc == 0) {
     // No RTX negotiated: RFC 4585 allows resending the packet as it was, same SSRC and number.
-    sink_.sendRtp(buffer_.data(), source.size(), buffer_.size());
+    sink_.sendRtp(buffer_.data(), *length, buffer_.size());
     return;
   }
   // RFC 4588 §4: the RTX packet carries our (rewritten) sequence number as its OSN.
-  const size_t length =
+  const size_t rtxLength =
       rtp::wrapRtx(*packet, parameters_.rtxPayloadType, parameters_.rtxSsrc, rtxSequenceNumber_, rtxBuffer_);
-  if (length == 0) return;
+  if (rtxLength == 0) return;
   ++rtxSequenceNumber_;
-  sink_.sendRtp(rtxBuffer_.data(), length, rtxBuffer_.size());
+  sink_.sendRtp(rtxBuffer_.data(), rtxLength, rtxBuffer_.size());
 }
 
-void Consumer::sendSenderReport(const rtp::rtcp::SenderReport& producerReport) {
+void Consumer::sendSenderReport(const rtp::rtcp::SenderReport& producerReport, size_t layer) {
   if (!rewriter_.started()) return;
+  // Only the layer being forwarded: another layer's RTP clock is not the one our offset applies to.
+  if (layers_ && static_cast<int>(layer) != forwardedLayer_) return;
   // RFC 3550 §6.4.1: the NTP/RTP pair lets the receiver sync audio with video; our RTP clock is the
   // producer's shifted by the rewriter's offset, and the counts are our own.
   rtp::rtcp::SenderReport sr{};
@@ -187,8 +249,7 @@ void Consumer::receiveKeyframeRequest() {
 
 void Consumer::restartFromKeyframe() {
   if (kind_ != MediaKind::Video || !active()) return;
-  waitingForKeyframe_ = true;
-  listener_.onConsumerKeyframeRequest(*this);
+  waitForKeyframe();
 }
 
 }  // namespace jb::sfu

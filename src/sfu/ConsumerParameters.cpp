@@ -1,5 +1,7 @@
 #include "sfu/ConsumerParameters.hpp"
 
+#include <algorithm>
+
 #include "common/RequestError.hpp"
 #include "sfu/RouterCapabilities.hpp"
 
@@ -47,9 +49,29 @@ bool receiverHasExtension(const json& caps, const std::string& extUri, MediaKind
 }
 
 // mid and rid identify the *sender's* m-section and layer; a receiver demuxes by our SSRC instead,
-// so forwarding them would only mislead it.
+// so forwarding them would only mislead it. The sender's transport-wide sequence numbers describe its
+// own transport, not ours; a receiver given them would answer with transport-cc instead of REMB.
 bool forwardableExtension(const std::string& extUri) {
-  return extUri != uri::kMid && extUri != uri::kRid && extUri != uri::kRepairedRid;
+  return extUri != uri::kMid && extUri != uri::kRid && extUri != uri::kRepairedRid &&
+         extUri != uri::kTransportWideCc;
+}
+
+// Consumers of video: REMB from the receiver, never transport-cc (we do not run send-side estimation
+// towards receivers, so its feedback would be wasted and would silence REMB).
+void setConsumerFeedback(RtpCodec& codec, MediaKind kind) {
+  std::erase_if(codec.rtcpFeedback, [](const RtcpFeedback& fb) { return fb.type == "transport-cc"; });
+  if (kind != MediaKind::Video) return;
+  bool hasRemb = std::any_of(codec.rtcpFeedback.begin(), codec.rtcpFeedback.end(),
+                             [](const RtcpFeedback& fb) { return fb.type == "goog-remb"; });
+  if (!hasRemb) codec.rtcpFeedback.push_back({"goog-remb", ""});
+}
+
+// "L1T3" -> 3; 1 when absent or unreadable.
+size_t temporalLayersOf(const std::string& scalabilityMode) {
+  auto t = scalabilityMode.find('T');
+  if (t == std::string::npos || t + 1 >= scalabilityMode.size()) return 1;
+  const char c = scalabilityMode[t + 1];
+  return c >= '1' && c <= '9' ? static_cast<size_t>(c - '0') : 1;
 }
 
 }  // namespace
@@ -74,6 +96,7 @@ ConsumerParameters buildConsumerParameters(MediaKind kind, const RtpParameters& 
   out.clockRate = routerCodec->clockRate;
   out.ssrc = ssrc;
   out.rtpParameters.codecs.push_back(*routerCodec);
+  setConsumerFeedback(out.rtpParameters.codecs.back(), kind);
   std::optional<uint32_t> encodingRtxSsrc;
   if (auto rtx = routerRtxCodec(*routerCodec);
       rtx && rtxSsrc != 0 && rtxSsrc != ssrc && receiverHasRtxFor(receiverCaps, routerCodec->payloadType)) {
@@ -83,7 +106,15 @@ ConsumerParameters buildConsumerParameters(MediaKind kind, const RtpParameters& 
     out.rtxSsrc = rtxSsrc;
     encodingRtxSsrc = rtxSsrc;
   }
-  out.rtpParameters.encodings.push_back({ssrc, encodingRtxSsrc, {}});
+  RtpEncoding encoding;
+  encoding.ssrc = ssrc;
+  encoding.rtxSsrc = encodingRtxSsrc;
+  if (kind == MediaKind::Video && producer.encodings.size() > 1) {
+    out.spatialLayers = producer.encodings.size();
+    encoding.scalabilityMode = "L" + std::to_string(out.spatialLayers) + "T" +
+                               std::to_string(temporalLayersOf(producer.encodings.front().scalabilityMode));
+  }
+  out.rtpParameters.encodings.push_back(std::move(encoding));
   out.rtpParameters.cname = producer.cname;
 
   for (const RtpHeaderExtension& ext : producer.headerExtensions) {
@@ -92,6 +123,7 @@ ConsumerParameters buildConsumerParameters(MediaKind kind, const RtpParameters& 
     if (id == 0) continue;
     out.extensionIdMap[ext.id] = id;
     out.rtpParameters.headerExtensions.push_back({ext.uri, id});
+    if (ext.uri == uri::kAbsSendTime) out.absSendTimeId = id;
   }
   return out;
 }

@@ -20,10 +20,18 @@ struct ConsumerParameters {
   uint8_t rtxPayloadType = 0;
   uint32_t rtxSsrc = 0;
   std::array<uint8_t, 256> extensionIdMap{};  // producer ext id -> consumer ext id (0: strip)
+  // The consumer's id for abs-send-time, rewritten with our send time on every packet so the receiver's
+  // delay-based bandwidth estimator (and its REMB) measures the path from us; 0 when not negotiated.
+  uint8_t absSendTimeId = 0;
+  // Simulcast: the producer's encodings, one spatial layer each (lowest first); 1 for a single stream.
+  size_t spatialLayers = 1;
 };
 
 // Throws RequestError("unsupported") when the receiver's capabilities lack the producer's codec.
 // `rtxSsrc` (nonzero) is used if both the router and the receiver have RTX for the codec.
+// A simulcast producer (several encodings) becomes one encoding with scalabilityMode "L<n>T<t>".
+// Video consumers get goog-remb and never transport-cc: the receiver then estimates the downlink
+// itself and reports it in REMB (docs/media.md).
 ConsumerParameters buildConsumerParameters(MediaKind kind, const RtpParameters& producer,
                                            const nlohmann::json& receiverRtpCapabilities, uint32_t ssrc,
                                            uint32_t rtxSsrc = 0);

@@ -5,6 +5,7 @@
 #include "common/Random.hpp"
 #include "common/RequestError.hpp"
 #include "sfu/ConsumerParameters.hpp"
+#include "sfu/LayerAllocator.hpp"
 #include "sfu/RouterCapabilities.hpp"
 
 namespace jb::sfu {
@@ -13,7 +14,10 @@ using common::RequestError;
 using nlohmann::json;
 
 Router::Router(std::string roomId, TransportHost& host, PeerLimits limits)
-    : roomId_(std::move(roomId)), host_(host), limits_(limits) {
+    : roomId_(std::move(roomId)),
+      host_(host),
+      limits_(limits),
+      speakers_(host.ioContext(), roomId_, host.counters()) {
   bump(host_.counters().routers);
 }
 
@@ -82,6 +86,10 @@ void Router::connectWebRtcTransport(const std::string& peerId, const std::string
   ownedTransport(peerId, transportId).connect(dtlsParameters);
 }
 
+json Router::restartIce(const std::string& peerId, const std::string& transportId) {
+  return ownedTransport(peerId, transportId).restartIce();
+}
+
 Router::ProducerInfo Router::produce(const std::string& peerId, const std::string& transportId,
                                      MediaKind kind, const json& rtpParametersJson,
                                      const std::string& source) {
@@ -89,6 +97,11 @@ Router::ProducerInfo Router::produce(const std::string& peerId, const std::strin
   if (countOwned(peerId, [](const WebRtcTransport& t) { return t.producers().size(); }) >= limits_.producers)
     rejectOverLimit(PeerLimitKind::Producers);
   RtpParameters rtpParameters = parseRtpParameters(rtpParametersJson);
+  // One CNAME for every producer of a transport (as mediasoup does): the receivers group a sender's audio
+  // and video by it (msid, lip sync), and a rid-simulcast camera has none of its own (no a=ssrc lines).
+  std::string& cname = transport.producerCname();
+  if (cname.empty()) cname = rtpParameters.cname.empty() ? common::randomToken(8) : rtpParameters.cname;
+  rtpParameters.cname = cname;
   const RtpCodec& codec = primaryMediaCodec(rtpParameters);
   if ((kind == MediaKind::Audio) != codec.mimeType.starts_with("audio/") || !matchRouterCodec(codec))
     throw RequestError("unsupported", "codec " + codec.mimeType + " not supported for " + toString(kind));
@@ -126,6 +139,7 @@ void Router::setProducerPaused(const std::string& peerId, const std::string& pro
   Producer& producer = ownedProducer(peerId, producerId);
   if (producer.paused() == paused) return;
   producer.setPaused(paused);
+  if (paused) speakers_.remove(producerId);  // a muted microphone stops counting at once
   for (Consumer* consumer : consumersByProducer_[producerId]) consumer->setProducerPaused(paused);
   if (auto tapped = tapStreamOfProducer_.find(producerId); tapped != tapStreamOfProducer_.end())
     tap_->setPaused(tapped->second, paused);
@@ -149,6 +163,7 @@ void Router::closeProducerInternal(Producer& producer, CloseReport& report) {
     owner->removeConsumer(consumerId);  // destroys it
   }
   consumersByProducer_.erase(producerId);
+  speakers_.remove(producerId);
   if (auto tapped = tapStreamOfProducer_.find(producerId); tapped != tapStreamOfProducer_.end()) {
     tap_->closeStream(tapped->second);
     tapStreamOfProducer_.erase(tapped);
@@ -196,9 +211,17 @@ json Router::consume(const std::string& peerId, const std::string& transportId, 
   consumers_[id] = &ref;
   transportOfConsumer_[id] = &transport;
   consumersByProducer_[producerId].push_back(&ref);
+  if (ref.simulcast()) {
+    // Start from the layers arriving now; the downlink share follows on the next allocation.
+    std::vector<bool> active;
+    for (const auto& layer : producer.layerStates(std::chrono::steady_clock::now()))
+      active.push_back(layer.active);
+    ref.updateLayers(active, static_cast<int>(producer.layerCount()) - 1);
+  }
   return {{"id", id},
           {"producerId", producerId},
           {"kind", toString(producer.kind())},
+          {"type", ref.simulcast() ? "simulcast" : "simple"},
           {"rtpParameters", rtpParametersJson},
           {"producerPaused", producer.paused()}};
 }
@@ -209,6 +232,22 @@ void Router::setConsumerPaused(const std::string& peerId, const std::string& con
     consumer.pause();
   else
     consumer.resume();
+}
+
+void Router::setConsumerPreferredLayers(const std::string& peerId, const std::string& consumerId,
+                                        int spatialLayer, std::optional<int> temporalLayer) {
+  Consumer& consumer = ownedConsumer(peerId, consumerId);
+  if (consumer.kind() != MediaKind::Video)
+    throw RequestError("invalid_request", "consumer " + consumerId + " is audio; only video has layers");
+  if (spatialLayer < 0 || spatialLayer > 2)
+    throw RequestError("invalid_request", "data.spatialLayer: expected 0..2");
+  if (temporalLayer && (*temporalLayer < 0 || *temporalLayer > 2))
+    throw RequestError("invalid_request", "data.temporalLayer: expected 0..2");
+  if (!consumer.simulcast()) return;  // one stream: nothing to choose
+  consumer.setPreferredLayers(spatialLayer, temporalLayer);
+  // Apply it now rather than at the next allocation round.
+  if (auto it = transportOfConsumer_.find(consumerId); it != transportOfConsumer_.end())
+    allocateDownlink(*it->second, std::chrono::steady_clock::now());
 }
 
 Router::CloseReport Router::closePeer(const std::string& peerId) {
@@ -242,6 +281,49 @@ void Router::sendReceiverReports(std::chrono::steady_clock::time_point now) {
   for (auto& [id, transport] : transports_) transport->sendReceiverReports(now);
 }
 
+void Router::onTimer(std::chrono::steady_clock::time_point now) {
+  for (const auto& [id, producer] : producers_) producer->sendDueNacks(now);
+  if (now - lastAllocation_ < kAllocationInterval) return;
+  lastAllocation_ = now;
+  for (const auto& [id, transport] : transports_) allocateDownlink(*transport, now);
+}
+
+void Router::allocateDownlink(WebRtcTransport& transport, std::chrono::steady_clock::time_point now) {
+  std::vector<Consumer*> consumers;
+  std::vector<LayerDemand> demands;
+  std::vector<std::vector<bool>> arriving;
+  uint64_t others = 0;  // what the transport's other consumers (audio, single-stream video) send
+  for (const auto& [id, consumer] : transport.consumers()) {
+    if (!consumer->simulcast()) {
+      others += consumer->sendingBitrate(now);
+      continue;
+    }
+    auto producer = producers_.find(consumer->producerId());
+    if (producer == producers_.end()) continue;
+    LayerDemand demand;
+    std::vector<bool> active;
+    for (const auto& layer : producer->second->layerStates(now)) {
+      demand.layers.push_back({layer.active, layer.bitrate});
+      active.push_back(layer.active);
+    }
+    if (!consumer->active()) {
+      // Not sending: no share of the budget, but keep its view of the layers current.
+      consumer->updateLayers(active, consumer->layers()->maxAllowed());
+      continue;
+    }
+    demand.preferred = consumer->layers()->preferred();
+    demand.current = consumer->layers()->current();
+    consumers.push_back(consumer.get());
+    demands.push_back(std::move(demand));
+    arriving.push_back(std::move(active));
+  }
+  if (consumers.empty()) return;
+  std::optional<uint64_t> budget = transport.downlink().available(now);
+  if (budget) *budget = *budget > others ? *budget - others : 0;
+  const std::vector<int> caps = allocateLayers(demands, budget);
+  for (size_t i = 0; i < consumers.size(); ++i) consumers[i]->updateLayers(arriving[i], caps[i]);
+}
+
 std::vector<Router::ExpiredConsent> Router::checkConsent(std::chrono::steady_clock::time_point now) {
   std::vector<ExpiredConsent> expired;
   for (const auto& [id, transport] : transports_) {
@@ -253,29 +335,43 @@ std::vector<Router::ExpiredConsent> Router::checkConsent(std::chrono::steady_clo
   return expired;
 }
 
-void Router::onProducerRtp(Producer& producer, const rtp::RtpPacket& packet) {
+void Router::onProducerRtp(Producer& producer, const rtp::RtpPacket& packet, size_t layer) {
+  // Audio levels (RFC 6464) of the packets we forward: paused producers' packets never get here.
+  if (producer.kind() == MediaKind::Audio)
+    speakers_.onAudio(producer, packet, std::chrono::steady_clock::now());
   if (tap_ && producer.kind() == MediaKind::Audio) {
     if (auto tapped = tapStreamOfProducer_.find(producer.id()); tapped != tapStreamOfProducer_.end())
       tap_->push(tapped->second, packet);
   }
   auto it = consumersByProducer_.find(producer.id());
   if (it == consumersByProducer_.end()) return;
-  for (Consumer* consumer : it->second) consumer->sendRtp(packet);
+  for (Consumer* consumer : it->second) consumer->sendRtp(packet, layer);
 }
 
-void Router::onProducerSenderReport(Producer& producer, const rtp::rtcp::SenderReport& report) {
+void Router::onProducerSenderReport(Producer& producer, const rtp::rtcp::SenderReport& report, size_t layer) {
   auto it = consumersByProducer_.find(producer.id());
   if (it == consumersByProducer_.end()) return;
-  for (Consumer* consumer : it->second) consumer->sendSenderReport(report);
+  for (Consumer* consumer : it->second) consumer->sendSenderReport(report, layer);
 }
 
 void Router::onConsumerKeyframeRequest(Consumer& consumer) {
-  if (auto it = producers_.find(consumer.producerId()); it != producers_.end()) it->second->requestKeyframe();
+  if (auto it = producers_.find(consumer.producerId()); it != producers_.end())
+    it->second->requestKeyframe(consumer.keyframeLayer());
 }
 
 const RetransmissionBuffer* Router::retransmissionSourceOf(Consumer& consumer) {
   auto it = producers_.find(consumer.producerId());
-  return it == producers_.end() ? nullptr : it->second->retransmissionBuffer();
+  return it == producers_.end() ? nullptr : it->second->retransmissionBuffer(consumer.forwardedLayer());
+}
+
+void Router::onConsumerLayersChanged(Consumer& consumer, int spatialLayer) {
+  bump(host_.counters().layerSwitches);
+  if (layersChanged_) layersChanged_({consumer.id(), consumer.peerId(), spatialLayer});
+}
+
+std::optional<uint32_t> Router::layerTimestampDelta(Consumer& consumer, size_t from, size_t to) {
+  auto it = producers_.find(consumer.producerId());
+  return it == producers_.end() ? std::nullopt : it->second->timestampDelta(from, to);
 }
 
 }  // namespace jb::sfu

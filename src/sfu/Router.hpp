@@ -1,13 +1,16 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "sfu/ActiveSpeakerObserver.hpp"
 #include "sfu/AudioTap.hpp"
 #include "sfu/Consumer.hpp"
 #include "sfu/PeerLimits.hpp"
@@ -43,6 +46,13 @@ class Router final : private Producer::Listener, private Consumer::Listener {
     bool paused;
     std::string language;  // synthesized ("translation") producers: the language it speaks
   };
+  // A simulcast consumer started forwarding another spatial layer (consumerLayersChanged).
+  struct LayersChange {
+    std::string consumerId;
+    std::string peerId;  // whose consumer it is
+    int spatialLayer = 0;
+  };
+  using LayersChangedHandler = std::function<void(const LayersChange&)>;
   struct ExpiredConsent {
     std::string peerId;
     std::string transportId;  // the first of the peer's transports found without consent
@@ -54,12 +64,18 @@ class Router final : private Producer::Listener, private Consumer::Listener {
   Router& operator=(const Router&) = delete;
 
   const std::string& roomId() const { return roomId_; }
+  // Where the worker hooks in to hear about dominant speaker changes and speaking levels.
+  ActiveSpeakerObserver& speakers() { return speakers_; }
   // Audio producers created after this are copied to `tap` (the translation pipeline); null: none.
   void setAudioTap(AudioTap* tap) { tap_ = tap; }
+  // Told every time a simulcast consumer switches layer (worker thread; it must not call back in).
+  void setLayersChangedHandler(LayersChangedHandler handler) { layersChanged_ = std::move(handler); }
 
   nlohmann::json createWebRtcTransport(const std::string& peerId);
   void connectWebRtcTransport(const std::string& peerId, const std::string& transportId,
                               const nlohmann::json& dtlsParameters);
+  // ICE restart (RFC 8445 §9) of one of the peer's transports: its new iceParameters.
+  nlohmann::json restartIce(const std::string& peerId, const std::string& transportId);
   ProducerInfo produce(const std::string& peerId, const std::string& transportId, MediaKind kind,
                        const nlohmann::json& rtpParameters, const std::string& source);
   void setProducerPaused(const std::string& peerId, const std::string& producerId, bool paused);
@@ -67,6 +83,10 @@ class Router final : private Producer::Listener, private Consumer::Listener {
   nlohmann::json consume(const std::string& peerId, const std::string& transportId,
                          const std::string& producerId, const nlohmann::json& rtpCapabilities);
   void setConsumerPaused(const std::string& peerId, const std::string& consumerId, bool paused);
+  // The receiver's choice of simulcast layer (0 = lowest). Throws RequestError for an audio consumer
+  // or a layer out of range; a single-stream video consumer ignores it.
+  void setConsumerPreferredLayers(const std::string& peerId, const std::string& consumerId, int spatialLayer,
+                                  std::optional<int> temporalLayer);
   // A producer for the translated voice of `speakerPeerId` in `language`; it belongs to the speaker
   // (closed with the speaker) and plays what playSynthesized() queues.
   ProducerInfo createSynthesizedProducer(const std::string& speakerPeerId, const std::string& language);
@@ -77,16 +97,26 @@ class Router final : private Producer::Listener, private Consumer::Listener {
   // whose consent just expired, once. The caller decides what to close.
   std::vector<ExpiredConsent> checkConsent(std::chrono::steady_clock::time_point now);
   void sendReceiverReports(std::chrono::steady_clock::time_point now);
+  // The worker's periodic tick: NACKs that came due upstream without a packet arriving (a gap at the
+  // end of a burst), and every kAllocationInterval the downlink share of each transport's simulcast
+  // consumers (docs/media.md).
+  void onTimer(std::chrono::steady_clock::time_point now);
+  static constexpr auto kAllocationInterval = std::chrono::milliseconds(200);
 
   size_t transportCount() const { return transports_.size(); }
   size_t producerCount() const { return producers_.size(); }
   size_t consumerCount() const { return consumers_.size(); }
 
  private:
-  void onProducerRtp(Producer& producer, const rtp::RtpPacket& packet) override;
-  void onProducerSenderReport(Producer& producer, const rtp::rtcp::SenderReport& report) override;
+  void onProducerRtp(Producer& producer, const rtp::RtpPacket& packet, size_t layer) override;
+  void onProducerSenderReport(Producer& producer, const rtp::rtcp::SenderReport& report,
+                              size_t layer) override;
   void onConsumerKeyframeRequest(Consumer& consumer) override;
   const RetransmissionBuffer* retransmissionSourceOf(Consumer& consumer) override;
+  void onConsumerLayersChanged(Consumer& consumer, int spatialLayer) override;
+  std::optional<uint32_t> layerTimestampDelta(Consumer& consumer, size_t from, size_t to) override;
+  // Gives `transport`'s simulcast consumers their layer caps from its DownlinkEstimate.
+  void allocateDownlink(WebRtcTransport& transport, std::chrono::steady_clock::time_point now);
 
   WebRtcTransport& ownedTransport(const std::string& peerId, const std::string& transportId);
   Producer& ownedProducer(const std::string& peerId, const std::string& producerId);
@@ -109,6 +139,9 @@ class Router final : private Producer::Listener, private Consumer::Listener {
   std::map<std::string, WebRtcTransport*> transportOfConsumer_;
   std::map<std::string, WebRtcTransport*> transportOfProducer_;
   std::map<std::string, std::vector<Consumer*>> consumersByProducer_;
+  LayersChangedHandler layersChanged_;
+  std::chrono::steady_clock::time_point lastAllocation_{};
+  ActiveSpeakerObserver speakers_;  // the room's dominant speaker (RFC 6464 audio levels)
 };
 
 }  // namespace jb::sfu

@@ -6,10 +6,15 @@ using nlohmann::json;
 
 namespace {
 
+// draft-holmer-rmcat-transport-wide-cc-extensions-01 §4: "transport-cc" asks the browser to send
+// the transport-wide sequence number and run send-side bandwidth estimation on our feedback.
+constexpr const char* kTransportCc = "transport-cc";
+
 json videoFeedback() {
   return json::array({{{"type", "nack"}, {"parameter", ""}},
                       {{"type", "nack"}, {"parameter", "pli"}},
-                      {{"type", "ccm"}, {"parameter", "fir"}}});
+                      {{"type", "ccm"}, {"parameter", "fir"}},
+                      {{"type", kTransportCc}, {"parameter", ""}}});
 }
 
 // RFC 4588 §8.6: one rtx codec per media codec, tied to it by apt. mediasoup-client matches them by
@@ -35,7 +40,7 @@ json buildCapabilities() {
                     {"clockRate", 48000},
                     {"channels", 2},
                     {"parameters", {{"minptime", 10}, {"useinbandfec", 1}}},
-                    {"rtcpFeedback", json::array()}});
+                    {"rtcpFeedback", json::array({{{"type", kTransportCc}, {"parameter", ""}}})}});
   // x-google-start-bitrate: without it Chrome starts video at 300 kbps and, until congestion
   // feedback exists, would stay near that.
   codecs.push_back({{"kind", "video"},
@@ -64,6 +69,9 @@ json buildCapabilities() {
   exts.push_back(extension("video", uri::kRepairedRid, 3, "recvonly"));
   exts.push_back(extension("audio", uri::kAbsSendTime, 4, "sendrecv"));
   exts.push_back(extension("video", uri::kAbsSendTime, 4, "sendrecv"));
+  // Only browsers send it to us (the feedback is for their uplink): consumers never carry it.
+  exts.push_back(extension("audio", uri::kTransportWideCc, 5, "recvonly"));
+  exts.push_back(extension("video", uri::kTransportWideCc, 5, "recvonly"));
   exts.push_back(extension("audio", uri::kAudioLevel, 10, "sendrecv"));
   exts.push_back(extension("video", uri::kVideoOrientation, 11, "sendrecv"));
   exts.push_back(extension("video", uri::kTimeOffset, 12, "sendrecv"));
@@ -115,7 +123,12 @@ std::optional<RtpCodec> matchRouterCodec(const RtpCodec& codec) {
     out.channels = c.contains("channels") ? c["channels"].get<uint8_t>() : 0;
     // Consumers get the producer's format parameters (e.g. Opus stereo/usedtx), which describe the bitstream.
     out.parameters = codec.parameters;
-    for (const json& fb : c["rtcpFeedback"]) out.rtcpFeedback.push_back({fb["type"], fb["parameter"]});
+    for (const json& fb : c["rtcpFeedback"]) {
+      // Consumers carry no transport-wide sequence numbers, so their receivers must not expect to
+      // answer with transport-cc feedback (they keep REMB / receiver-side estimation).
+      if (fb["type"] == kTransportCc) continue;
+      out.rtcpFeedback.push_back({fb["type"], fb["parameter"]});
+    }
     return out;
   }
   return std::nullopt;

@@ -31,6 +31,8 @@ inline constexpr const char* kAbsSendTime = "http://www.webrtc.org/experiments/r
 inline constexpr const char* kAudioLevel = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
 inline constexpr const char* kVideoOrientation = "urn:3gpp:video-orientation";
 inline constexpr const char* kTimeOffset = "urn:ietf:params:rtp-hdrext:toffset";
+inline constexpr const char* kTransportWideCc =
+    "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
 }  // namespace uri
 
 }  // namespace jb::sfu

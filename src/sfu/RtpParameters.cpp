@@ -119,7 +119,17 @@ RtpParameters parseRtpParameters(const json& j) {
       enc.ssrc = optionalUint(e, "ssrc", path, 0xFFFFFFFFu);
       if (auto rtx = e.find("rtx"); rtx != e.end() && rtx->is_object())
         enc.rtxSsrc = optionalUint(*rtx, "ssrc", path + "rtx.", 0xFFFFFFFFu);
-      if (auto rid = e.find("rid"); rid != e.end() && rid->is_string()) enc.rid = rid->get<std::string>();
+      if (auto rid = e.find("rid"); rid != e.end()) {
+        // RFC 8851 §10: rid-id = 1*(alpha-numeric / "-" / "_"); we allow 16 characters.
+        if (!rid->is_string()) invalid(path + "rid", "expected string");
+        enc.rid = rid->get<std::string>();
+        if (enc.rid.empty() || enc.rid.size() > 16 ||
+            !std::all_of(enc.rid.begin(), enc.rid.end(),
+                         [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; }))
+          invalid(path + "rid", "expected 1..16 of [A-Za-z0-9_-]");
+      }
+      if (auto mode = e.find("scalabilityMode"); mode != e.end() && mode->is_string() && mode->size() <= 16)
+        enc.scalabilityMode = mode->get<std::string>();
       p.encodings.push_back(std::move(enc));
     }
   }
@@ -155,6 +165,7 @@ json toJson(const RtpParameters& p) {
     if (e.ssrc) enc["ssrc"] = *e.ssrc;
     if (e.rtxSsrc) enc["rtx"] = {{"ssrc", *e.rtxSsrc}};
     if (!e.rid.empty()) enc["rid"] = e.rid;
+    if (!e.scalabilityMode.empty()) enc["scalabilityMode"] = e.scalabilityMode;
     encodings.push_back(std::move(enc));
   }
   json out = {{"codecs", codecs},

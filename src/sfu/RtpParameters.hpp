@@ -35,7 +35,8 @@ struct RtpHeaderExtension {
 struct RtpEncoding {
   std::optional<uint32_t> ssrc;
   std::optional<uint32_t> rtxSsrc;
-  std::string rid;
+  std::string rid;              // RFC 8851 restriction id (simulcast by rid); empty: none
+  std::string scalabilityMode;  // e.g. "L1T3" (W3C webrtc-svc); empty: none
 };
 
 struct RtpParameters {

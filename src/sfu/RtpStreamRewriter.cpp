@@ -39,8 +39,17 @@ std::optional<RtpStreamRewriter::Output> RtpStreamRewriter::rewrite(uint16_t seq
     auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(now - highestOutputAt_).count();
     uint64_t ticks = elapsed > 0 ? static_cast<uint64_t>(elapsed) * clockRate_ / 1'000'000 : 0;
     uint32_t target = highestOutputTimestamp_ + static_cast<uint32_t>(ticks == 0 ? 1 : ticks);
+    if (clockDelta_) {
+      // The same instant on the old source's clock, then through the old offset.
+      const uint32_t aligned = ts + *clockDelta_ + timestampOffset_;
+      const auto offBy = static_cast<int32_t>(aligned - target);
+      if (tsNewer(aligned, highestOutputTimestamp_) && offBy < static_cast<int32_t>(clockRate_) &&
+          offBy > -static_cast<int32_t>(clockRate_))
+        target = aligned;
+    }
     timestampOffset_ = target - ts;
     resyncTimestamp_ = false;
+    clockDelta_.reset();
   }
 
   Output out{static_cast<uint16_t>(seq + sequenceOffset_), ts + timestampOffset_};

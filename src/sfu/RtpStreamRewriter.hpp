@@ -22,8 +22,16 @@ class RtpStreamRewriter {
 
   // Sequence numbers jump (e.g. packets skipped while paused) but the clock is the same source's.
   void markSequenceGap() { resyncSequence_ = true; }
-  // A different source (new producer / layer): both numbering and clock must be re-based.
-  void markSourceSwitch() { resyncSequence_ = resyncTimestamp_ = true; }
+  // A different source (new producer / simulcast layer): both numbering and clock must be re-based.
+  // The next packet's sequence number follows the last one sent. Its timestamp is put on the old
+  // source's clock by adding `clockDelta` (known when both sources' Sender Reports relate their clocks
+  // to NTP: simulcast layers encode the same captured frames, so this keeps the timeline exact) if
+  // that lands after the last timestamp sent and within a second of the wall-clock guess; otherwise it
+  // continues after the last timestamp sent by the wall time that has passed since.
+  void markSourceSwitch(std::optional<uint32_t> clockDelta = std::nullopt) {
+    resyncSequence_ = resyncTimestamp_ = true;
+    clockDelta_ = clockDelta;
+  }
 
   // nullopt: the packet belongs to the previous source or predates the re-sync point; drop it.
   std::optional<Output> rewrite(uint16_t sequenceNumber, uint32_t timestamp, Clock::time_point now);
@@ -43,6 +51,7 @@ class RtpStreamRewriter {
   bool started_ = false;
   bool resyncSequence_ = false;
   bool resyncTimestamp_ = false;
+  std::optional<uint32_t> clockDelta_;
   uint16_t sequenceOffset_ = 0;
   uint32_t timestampOffset_ = 0;
   uint16_t lastInputSequence_ = 0;   // newest input seq since the last re-sync

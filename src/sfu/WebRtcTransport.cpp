@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "common/Random.hpp"
 #include "common/RequestError.hpp"
 #include "rtp/Demux.hpp"
@@ -18,6 +20,9 @@ namespace {
 constexpr uint32_t kReceiverReportSsrc = 0x00000001u;
 // RFC 8445 §5.1.2.1 priority for a host candidate: type preference 126 (host), one component.
 constexpr uint32_t kHostPriority = (126u << 24) | (65535u << 8) | (256u - 1u);
+// RFC 6544 §4.2: TCP candidates get a lower local preference than UDP, so a browser that can use both
+// prefers UDP (head-of-line blocking makes TCP a fallback). Passive is the only TCP type we offer.
+constexpr uint32_t kTcpPassiveHostPriority = (126u << 24) | (32767u << 8) | (256u - 1u);
 constexpr size_t kRtcpBufferSize = 1500 + 256;
 }  // namespace
 
@@ -30,7 +35,8 @@ WebRtcTransport::WebRtcTransport(std::string id, std::string roomId, std::string
       // RFC 8445 §5.3: ufrag >= 24 bits, password >= 128 bits of randomness.
       ice_(common::randomToken(16), common::randomToken(32), host.iceConsentTimeout()),
       dtlsTimer_(host.ioContext()),
-      rtcpBuffer_(kRtcpBufferSize) {
+      rtcpBuffer_(kRtcpBufferSize),
+      congestionFeedback_(host.ioContext(), *this, host.counters()) {
   host_.registerUsernameFragment(ice_.usernameFragment(), *this);
   bump(counters_.transports);
 }
@@ -50,18 +56,34 @@ void WebRtcTransport::drop(DropReason reason) {
   countDrop(counters_, reason);
 }
 
+json WebRtcTransport::iceParameters() const {
+  return {{"usernameFragment", ice_.usernameFragment()}, {"password", ice_.password()}, {"iceLite", true}};
+}
+
 json WebRtcTransport::localParameters() const {
+  json candidates = json::array();
+  if (auto port = host_.udpCandidatePort())
+    candidates.push_back({{"foundation", "udpcandidate"},
+                          {"priority", kHostPriority},
+                          {"address", host_.announcedAddress()},
+                          {"ip", host_.announcedAddress()},
+                          {"port", *port},
+                          {"protocol", "udp"},
+                          {"type", "host"}});
+  // RFC 6544 §4.5: we only accept connections, so the browser connects to us (its "active" side).
+  if (auto port = host_.tcpCandidatePort())
+    candidates.push_back({{"foundation", "tcpcandidate"},
+                          {"priority", kTcpPassiveHostPriority},
+                          {"address", host_.announcedAddress()},
+                          {"ip", host_.announcedAddress()},
+                          {"port", *port},
+                          {"protocol", "tcp"},
+                          {"tcpType", "passive"},
+                          {"type", "host"}});
   return {
       {"id", id_},
-      {"iceParameters",
-       {{"usernameFragment", ice_.usernameFragment()}, {"password", ice_.password()}, {"iceLite", true}}},
-      {"iceCandidates", json::array({{{"foundation", "udpcandidate"},
-                                      {"priority", kHostPriority},
-                                      {"address", host_.announcedAddress()},
-                                      {"ip", host_.announcedAddress()},
-                                      {"port", host_.port()},
-                                      {"protocol", "udp"},
-                                      {"type", "host"}}})},
+      {"iceParameters", iceParameters()},
+      {"iceCandidates", std::move(candidates)},
       {"dtlsParameters",
        {{"role", "auto"},
         {"fingerprints",
@@ -98,11 +120,16 @@ Producer& WebRtcTransport::addProducer(std::unique_ptr<Producer> producer) {
   auto used = [this](uint32_t ssrc) {
     return producersBySsrc_.contains(ssrc) || producersByRtxSsrc_.contains(ssrc);
   };
-  if (used(producer->mediaSsrc()) || (producer->rtxSsrc() && used(*producer->rtxSsrc())))
+  // Every SSRC declared up front (a rid-based simulcast producer declares none; it learns them later).
+  std::vector<uint32_t> ssrcs = producer->mediaSsrcs();
+  const std::vector<uint32_t> rtxSsrcs = producer->rtxSsrcs();
+  if (std::any_of(ssrcs.begin(), ssrcs.end(), used) || std::any_of(rtxSsrcs.begin(), rtxSsrcs.end(), used))
     throw RequestError("invalid_request", "ssrc already used by another producer on this transport");
   Producer& ref = *producer;
-  producersBySsrc_[ref.mediaSsrc()] = &ref;
-  if (ref.rtxSsrc()) producersByRtxSsrc_[*ref.rtxSsrc()] = &ref;
+  // BUNDLE (RFC 8843 §9.1) gives an extension one id across the transport: any producer's will do.
+  congestionFeedback_.setExtensionId(ref.transportWideCcExtensionId());
+  for (uint32_t ssrc : ssrcs) producersBySsrc_[ssrc] = &ref;
+  for (uint32_t ssrc : rtxSsrcs) producersByRtxSsrc_[ssrc] = &ref;
   producers_[ref.id()] = std::move(producer);
   bump(counters_.producers);
   return ref;
@@ -113,8 +140,9 @@ std::unique_ptr<Producer> WebRtcTransport::removeProducer(const std::string& pro
   if (it == producers_.end()) return nullptr;
   auto producer = std::move(it->second);
   producers_.erase(it);
-  producersBySsrc_.erase(producer->mediaSsrc());
-  if (producer->rtxSsrc()) producersByRtxSsrc_.erase(*producer->rtxSsrc());
+  // Declared and learned SSRCs alike.
+  std::erase_if(producersBySsrc_, [&](const auto& entry) { return entry.second == producer.get(); });
+  std::erase_if(producersByRtxSsrc_, [&](const auto& entry) { return entry.second == producer.get(); });
   bump(counters_.producers, -1);
   return producer;
 }
@@ -137,7 +165,19 @@ std::unique_ptr<Consumer> WebRtcTransport::removeConsumer(const std::string& con
   return consumer;
 }
 
-void WebRtcTransport::receiveStun(const ice::StunMessage& message, const Endpoint& from) {
+json WebRtcTransport::restartIce() {
+  // RFC 8445 §5.3: ufrag >= 24 bits, password >= 128 bits of randomness, fresh for the restart.
+  std::string ufrag = common::randomToken(16);
+  std::string password = common::randomToken(32);
+  host_.registerUsernameFragment(ufrag, *this);
+  if (auto dropped = ice_.restart(std::move(ufrag), std::move(password), ice::IceLiteServer::Clock::now()))
+    host_.unregisterUsernameFragment(*dropped, *this);
+  bump(counters_.iceRestarts);
+  spdlog::info("[media] {} ice restart", logContext_);
+  return iceParameters();
+}
+
+void WebRtcTransport::receiveStun(const ice::StunMessage& message, const Tuple& from) {
   auto outcome = ice_.handleRequest(message, from, ice::IceLiteServer::Clock::now());
   if (!outcome.response.empty()) host_.sendDatagram(from, outcome.response);
   if (!outcome.authenticated) {
@@ -146,12 +186,23 @@ void WebRtcTransport::receiveStun(const ice::StunMessage& message, const Endpoin
   }
   // Only authenticated tuples may carry DTLS and SRTP to us (a spoofed source gets nowhere).
   host_.registerTuple(from, *this);
+  if (outcome.retiredUsernameFragment) {
+    host_.unregisterUsernameFragment(*outcome.retiredUsernameFragment, *this);
+    bump(counters_.iceRestartsCompleted);
+    spdlog::info("[media] {} ice restart completed on {}", logContext_, from.describe());
+  }
+  // Once per path change, not per packet: says which protocol and address each peer's media uses.
   if (outcome.selectedTupleChanged)
-    spdlog::debug("[media] {} ice selected tuple {}:{}", logContext_, from.address().to_string(),
-                  from.port());
+    spdlog::info("[media] {} ice selected tuple {}", logContext_, from.describe());
 }
 
-void WebRtcTransport::receiveDtls(std::span<const uint8_t> datagram, const Endpoint&) {
+void WebRtcTransport::tupleClosed(const Tuple& tuple) {
+  if (ice_.forgetTuple(tuple))
+    spdlog::info("[media] {} selected tuple {} closed; waiting for the browser to nominate another",
+                 logContext_, tuple.describe());
+}
+
+void WebRtcTransport::receiveDtls(std::span<const uint8_t> datagram, const Tuple&) {
   if (!dtls_) {
     drop(DropReason::DtlsNotStarted);  // the browser retransmits its ClientHello
     return;
@@ -160,7 +211,7 @@ void WebRtcTransport::receiveDtls(std::span<const uint8_t> datagram, const Endpo
   armDtlsTimer();
 }
 
-void WebRtcTransport::receiveSrtp(uint8_t* data, size_t length, const Endpoint&) {
+void WebRtcTransport::receiveSrtp(uint8_t* data, size_t length, const Tuple&) {
   if (!srtpIn_) {
     drop(DropReason::NotConnected);
     return;
@@ -189,6 +240,9 @@ void WebRtcTransport::receiveSrtp(uint8_t* data, size_t length, const Endpoint&)
     drop(DropReason::BadRtp);
     return;
   }
+  // Every packet that arrived counts for the sender's bandwidth estimate (transport-wide cc), RTX
+  // padding probes and not-yet-known streams included.
+  congestionFeedback_.received(*packet, std::chrono::steady_clock::now());
   if (auto it = producersBySsrc_.find(packet->ssrc()); it != producersBySsrc_.end()) {
     it->second->receiveRtp(*packet);
     return;
@@ -196,6 +250,24 @@ void WebRtcTransport::receiveSrtp(uint8_t* data, size_t length, const Endpoint&)
   if (auto it = producersByRtxSsrc_.find(packet->ssrc()); it != producersByRtxSsrc_.end()) {
     if (auto dropped = it->second->receiveRtx(*packet)) drop(*dropped);
     return;
+  }
+  // A simulcast stream declared by rid (RFC 8851) shows its SSRC here first, tagged with the rid.
+  for (const auto& [id, producer] : producers_) {
+    switch (producer->claim(*packet)) {
+      case Producer::Claim::NotMine:
+        continue;
+      case Producer::Claim::Media:
+        producersBySsrc_[packet->ssrc()] = producer.get();
+        producer->receiveRtp(*packet);
+        return;
+      case Producer::Claim::Rtx:
+        producersByRtxSsrc_[packet->ssrc()] = producer.get();
+        if (auto dropped = producer->receiveRtx(*packet)) drop(*dropped);
+        return;
+      case Producer::Claim::UndeclaredRid:
+        drop(DropReason::UndeclaredRid);
+        return;
+    }
   }
   drop(DropReason::UnknownSsrc);  // e.g. media that arrives before `produce` has been answered
 }
@@ -225,9 +297,39 @@ void WebRtcTransport::handleRtcp(std::span<const uint8_t> bytes) {
         it->second->receiveNack(*nack, Consumer::Clock::now());
       else
         drop(DropReason::NackUnknownSequence);  // a stream we never sent this peer
+    } else if (const auto* remb = std::get_if<rtp::rtcp::Remb>(&packet)) {
+      // The receiver's own estimate of its downlink (goog-remb, negotiated on our video consumers).
+      bump(counters_.rembsReceived);
+      const uint64_t congestions = downlink_.congestionCount();
+      downlink_.onRemb(remb->bitrateBps, std::chrono::steady_clock::now());
+      if (downlink_.congestionCount() != congestions)
+        spdlog::debug("[media] {} downlink congested: REMB fell to {} bps", logContext_, remb->bitrateBps);
+      if (!rembLogged_) {
+        rembLogged_ = true;
+        spdlog::debug("[media] {} first REMB {} bps", logContext_, remb->bitrateBps);
+      }
+    } else if (const auto* rr = std::get_if<rtp::rtcp::ReceiverReport>(&packet)) {
+      receiverReport(*rr);
     }
-    // RR, SDES, BYE, REMB and transport-cc are read but not acted on yet.
+    // SDES, BYE and transport-cc are read but not acted on here.
   }
+}
+
+void WebRtcTransport::receiverReport(const rtp::rtcp::ReceiverReport& report) {
+  // The loss the receiver saw on our video (RFC 3550 §6.4.1 fraction lost, 8-bit fixed point): the
+  // worst stream counts, since a congested link loses on all of them. Audio streams are too sparse.
+  std::optional<uint8_t> worst;
+  for (const auto& block : report.reports) {
+    auto it = consumersBySsrc_.find(block.ssrc);
+    if (it == consumersBySsrc_.end() || it->second->kind() != MediaKind::Video) continue;
+    worst = std::max(worst.value_or(0), block.fractionLost);
+  }
+  if (!worst) return;
+  const uint64_t congestions = downlink_.congestionCount();
+  downlink_.onLoss(*worst / 256.0, std::chrono::steady_clock::now());
+  if (downlink_.congestionCount() != congestions)
+    spdlog::debug("[media] {} downlink congested: {:.0f}% loss over the last second", logContext_,
+                  downlink_.lastJudgedLoss() * 100);
 }
 
 bool WebRtcTransport::checkConsent(std::chrono::steady_clock::time_point now) {
@@ -239,9 +341,10 @@ void WebRtcTransport::sendReceiverReports(std::chrono::steady_clock::time_point 
   rtp::rtcp::ReceiverReport report;
   report.ssrc = kReceiverReportSsrc;
   for (const auto& [id, producer] : producers_) {
-    if (auto block = producer->makeReportBlock(now)) report.reports.push_back(*block);
-    if (report.reports.size() == 31) break;  // the RC field holds at most 31 blocks
+    producer->appendReportBlocks(now, report.reports);
+    if (report.reports.size() >= 31) break;
   }
+  if (report.reports.size() > 31) report.reports.resize(31);  // the RC field holds at most 31 blocks
   if (report.reports.empty()) return;
   std::vector<uint8_t> out;
   rtp::rtcp::serialize(rtp::rtcp::Packet{report}, out);
@@ -258,6 +361,7 @@ void WebRtcTransport::sendRtp(uint8_t* buffer, size_t length, size_t capacity) {
   }
   bump(counters_.rtpPacketsOut);
   bump(counters_.rtpBytesOut, *protectedLength);
+  downlink_.onPacketSent(*protectedLength, std::chrono::steady_clock::now());
   host_.sendDatagram(*tuple, {buffer, *protectedLength});
 }
 

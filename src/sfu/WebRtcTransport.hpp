@@ -11,8 +11,10 @@
 #include "dtls/DtlsTransport.hpp"
 #include "ice/IceLiteServer.hpp"
 #include "sfu/Consumer.hpp"
+#include "sfu/DownlinkEstimate.hpp"
 #include "sfu/PacketSink.hpp"
 #include "sfu/Producer.hpp"
+#include "sfu/TransportFeedbackSender.hpp"
 #include "sfu/TransportHost.hpp"
 #include "srtp/SrtpSession.hpp"
 
@@ -22,7 +24,7 @@ namespace jb::sfu {
 // WebRtcTransport on a WebRtcServer). Owns the producers and consumers created on it.
 class WebRtcTransport final : public PacketSink, private dtls::DtlsTransport::Listener {
  public:
-  using Endpoint = TransportHost::Endpoint;
+  using Tuple = TransportHost::Tuple;
 
   WebRtcTransport(std::string id, std::string roomId, std::string peerId, TransportHost& host);
   ~WebRtcTransport() override;
@@ -34,8 +36,12 @@ class WebRtcTransport final : public PacketSink, private dtls::DtlsTransport::Li
 
   // {iceParameters, iceCandidates, dtlsParameters} as mediasoup-client's createSendTransport wants them.
   nlohmann::json localParameters() const;
+  nlohmann::json iceParameters() const;
   // The client's dtlsParameters; throws RequestError on bad input or a second call.
   void connect(const nlohmann::json& remoteDtlsParameters);
+  // ICE restart (RFC 8445 §9): new local ICE credentials, returned as mediasoup-client's
+  // iceParameters. DTLS and SRTP are kept: a restart does not renegotiate them.
+  nlohmann::json restartIce();
 
   Producer& addProducer(std::unique_ptr<Producer> producer);
   std::unique_ptr<Producer> removeProducer(const std::string& producerId);
@@ -45,9 +51,11 @@ class WebRtcTransport final : public PacketSink, private dtls::DtlsTransport::Li
   const std::map<std::string, std::unique_ptr<Consumer>>& consumers() const { return consumers_; }
 
   // From the worker's demultiplexer.
-  void receiveStun(const ice::StunMessage& message, const Endpoint& from);
-  void receiveDtls(std::span<const uint8_t> datagram, const Endpoint& from);
-  void receiveSrtp(uint8_t* data, size_t length, const Endpoint& from);
+  void receiveStun(const ice::StunMessage& message, const Tuple& from);
+  void receiveDtls(std::span<const uint8_t> datagram, const Tuple& from);
+  void receiveSrtp(uint8_t* data, size_t length, const Tuple& from);
+  // The path to `tuple` is gone (its TCP connection closed): nothing more is sent there.
+  void tupleClosed(const Tuple& tuple);
   // True once, when ICE consent (RFC 7675) has just expired: the browser stopped answering.
   bool checkConsent(std::chrono::steady_clock::time_point now);
   // One compound Receiver Report covering every producer on this transport (RFC 3550 §6.4.2).
@@ -60,7 +68,11 @@ class WebRtcTransport final : public PacketSink, private dtls::DtlsTransport::Li
   bool connected() const { return srtpOut_ != nullptr; }
   // A fresh m-section id for the next consumer: unique within this transport (and its PeerConnection).
   std::string nextConsumerMid() { return std::to_string(nextConsumerMid_++); }
+  // The RTCP CNAME all producers on this transport share (Router::produce sets it from the first).
+  std::string& producerCname() { return producerCname_; }
   uint64_t droppedPackets() const { return dropped_; }
+  // What the receiving browser can take (REMB and Receiver Report loss), for its simulcast consumers.
+  DownlinkEstimate& downlink() { return downlink_; }
 
  private:
   // dtls::DtlsTransport::Listener
@@ -70,6 +82,7 @@ class WebRtcTransport final : public PacketSink, private dtls::DtlsTransport::Li
   void onDtlsClosed() override;
 
   void handleRtcp(std::span<const uint8_t> packet);
+  void receiverReport(const rtp::rtcp::ReceiverReport& report);
   void drop(DropReason reason);
   void armDtlsTimer();
 
@@ -90,9 +103,13 @@ class WebRtcTransport final : public PacketSink, private dtls::DtlsTransport::Li
   std::unordered_map<uint32_t, Producer*> producersBySsrc_;
   std::unordered_map<uint32_t, Producer*> producersByRtxSsrc_;
   std::unordered_map<uint32_t, Consumer*> consumersBySsrc_;
+  DownlinkEstimate downlink_;
+  std::string producerCname_;
+  bool rembLogged_ = false;
   std::vector<uint8_t> rtcpBuffer_;
   uint64_t dropped_ = 0;
   uint64_t nextConsumerMid_ = 0;
+  TransportFeedbackSender congestionFeedback_;  // last: its timer sends through this transport
 };
 
 }  // namespace jb::sfu

@@ -13,10 +13,11 @@ namespace asio = boost::asio;
 using udp = asio::ip::udp;
 
 namespace {
-// Often enough to notice consent expiry within a quarter of the timeout, at most once a second.
+// Often enough to notice consent expiry within a quarter of the timeout, and for the routers' media
+// timers (upstream NACKs for a gap at the end of a burst are due 20 ms after it, retried every 100 ms).
 std::chrono::steady_clock::duration tickInterval(std::chrono::steady_clock::duration consentTimeout) {
   using namespace std::chrono_literals;
-  return std::clamp<std::chrono::steady_clock::duration>(consentTimeout / 4, 50ms, 1s);
+  return std::clamp<std::chrono::steady_clock::duration>(consentTimeout / 4, 20ms, 40ms);
 }
 }  // namespace
 
@@ -36,6 +37,15 @@ Worker::Worker(unsigned index, Options options, std::shared_ptr<const dtls::Cert
   socket_.set_option(asio::socket_base::send_buffer_size(4 * 1024 * 1024));
   port_ = socket_.local_endpoint().port();
   loopbackOnly_ = local.address().is_loopback();
+  if (options_.iceTcp) {
+    IceTcpServer::Options tcp;
+    tcp.listenAddress = options_.listenAddress;
+    tcp.port = options_.tcpPort;
+    tcp.preferredPort = port_;  // one number for both candidates is easier on firewalls and operators
+    tcp.maxConnections = options_.maxTcpConnections;
+    tcpServer_ = std::make_unique<IceTcpServer>(io_, tcp, options_.tcpLimits,
+                                                static_cast<IceTcpServer::Listener&>(*this), counters_.tcp);
+  }
 }
 
 Worker::~Worker() {
@@ -44,12 +54,14 @@ Worker::~Worker() {
 
 void Worker::start() {
   receiveLoop();
+  if (tcpServer_) tcpServer_->start();
   scheduleTick();
   counters_.lastTickNanos.store(std::chrono::steady_clock::now().time_since_epoch().count(),
                                 std::memory_order_relaxed);
   thread_ = std::thread([this] {
-    spdlog::info("[media] worker={} listening udp={}:{} announced={} ice_consent_timeout={}s", index_,
-                 options_.listenAddress, port_, options_.announcedAddress,
+    spdlog::info("[media] worker={} listening udp={}:{}{} tcp={} announced={} ice_consent_timeout={}s",
+                 index_, options_.listenAddress, port_, options_.iceUdp ? "" : " (not announced)",
+                 tcpServer_ ? std::to_string(tcpServer_->port()) : "off", options_.announcedAddress,
                  std::chrono::duration_cast<std::chrono::seconds>(options_.iceConsentTimeout).count());
     io_.run();
   });
@@ -60,6 +72,7 @@ void Worker::stop() {
   // Media objects must die on their own thread (they cancel timers owned by this io_context).
   asio::post(io_, [this] {
     routers_.clear();
+    if (tcpServer_) tcpServer_->stop();
     boost::system::error_code ec;
     socket_.close(ec);
     tick_.cancel();
@@ -74,6 +87,20 @@ Router& Worker::router(const std::string& roomId) {
   if (!slot) {
     slot = std::make_unique<Router>(roomId, *this, options_.peerLimits);
     slot->setAudioTap(audioTap_);
+    slot->speakers().setReporter([this](SpeakerActivity activity) {
+      if (!speakerActivityHandler_) return;
+      activity.worker = index_;
+      asio::post(speakerActivityExecutor_,
+                 [handler = speakerActivityHandler_, activity = std::move(activity)]() mutable {
+                   handler(std::move(activity));
+                 });
+    });
+    slot->setLayersChangedHandler([this, roomId](const Router::LayersChange& change) {
+      if (!layersChangedHandler_) return;
+      ConsumerLayersChanged event{index_, roomId, change.peerId, change.consumerId, change.spatialLayer};
+      asio::post(layersChangedExecutor_, [handler = layersChangedHandler_,
+                                          event = std::move(event)]() mutable { handler(std::move(event)); });
+    });
   }
   return *slot;
 }
@@ -94,6 +121,20 @@ void Worker::onPeerMediaClosed(asio::any_io_executor executor, PeerMediaClosedHa
   });
 }
 
+void Worker::onConsumerLayersChanged(asio::any_io_executor executor, ConsumerLayersChangedHandler handler) {
+  asio::post(io_, [this, executor = std::move(executor), handler = std::move(handler)]() mutable {
+    layersChangedExecutor_ = std::move(executor);
+    layersChangedHandler_ = std::move(handler);
+  });
+}
+
+void Worker::onSpeakerActivity(asio::any_io_executor executor, SpeakerActivityHandler handler) {
+  asio::post(io_, [this, executor = std::move(executor), handler = std::move(handler)]() mutable {
+    speakerActivityExecutor_ = std::move(executor);
+    speakerActivityHandler_ = std::move(handler);
+  });
+}
+
 bool Worker::responsive(std::chrono::steady_clock::time_point now,
                         std::chrono::steady_clock::duration stall) const {
   std::chrono::steady_clock::time_point lastTick(
@@ -105,19 +146,60 @@ void Worker::registerUsernameFragment(const std::string& ufrag, WebRtcTransport&
   transportsByUfrag_[ufrag] = &transport;
 }
 
-void Worker::registerTuple(const Endpoint& remote, WebRtcTransport& transport) {
+void Worker::unregisterUsernameFragment(const std::string& ufrag, WebRtcTransport& transport) {
+  if (auto it = transportsByUfrag_.find(ufrag); it != transportsByUfrag_.end() && it->second == &transport)
+    transportsByUfrag_.erase(it);
+}
+
+std::optional<uint16_t> Worker::udpCandidatePort() const {
+  return options_.iceUdp ? std::optional<uint16_t>(port_) : std::nullopt;
+}
+
+std::optional<uint16_t> Worker::tcpCandidatePort() const {
+  return tcpServer_ ? std::optional<uint16_t>(tcpServer_->port()) : std::nullopt;
+}
+
+void Worker::registerTuple(const Tuple& remote, WebRtcTransport& transport) {
   transportsByTuple_[remote] = &transport;
+  // RFC 6544 §7.2: the connection is now this transport's, and past its authentication deadline.
+  if (remote.isTcp() && tcpServer_) tcpServer_->markAuthenticated(remote);
 }
 
 void Worker::unregisterTransport(WebRtcTransport& transport) {
   std::erase_if(transportsByUfrag_, [&](const auto& kv) { return kv.second == &transport; });
-  std::erase_if(transportsByTuple_, [&](const auto& kv) { return kv.second == &transport; });
+  std::vector<Tuple> connections;
+  std::erase_if(transportsByTuple_, [&](const auto& kv) {
+    if (kv.second != &transport) return false;
+    if (kv.first.isTcp()) connections.push_back(kv.first);
+    return true;
+  });
+  // Its TCP connections serve nobody now. Closed after the erase: onIceTcpClosed finds no transport.
+  if (tcpServer_)
+    for (const Tuple& tuple : connections) tcpServer_->close(tuple, IceTcpCloseReason::TransportClosed);
 }
 
-void Worker::sendDatagram(const Endpoint& remote, std::span<const uint8_t> datagram) {
+void Worker::onIceTcpPacket(uint8_t* data, size_t length, const Tuple& from) {
+  handleDatagram(data, length, from);
+}
+
+void Worker::onIceTcpClosed(const Tuple& tuple) {
+  auto it = transportsByTuple_.find(tuple);
+  if (it == transportsByTuple_.end()) return;  // never authenticated, or its transport is gone
+  WebRtcTransport* transport = it->second;
+  transportsByTuple_.erase(it);
+  transport->tupleClosed(tuple);
+}
+
+void Worker::sendDatagram(const Tuple& remote, std::span<const uint8_t> datagram) {
+  if (remote.isTcp()) {
+    auto result = tcpServer_ ? tcpServer_->send(remote, datagram) : IceTcpConnection::SendResult::Closed;
+    if (result == IceTcpConnection::SendResult::QueueFull || result == IceTcpConnection::SendResult::Closed)
+      countDrop(counters_, DropReason::TcpSendQueueFull);
+    return;
+  }
   boost::system::error_code ec;
   // Non-blocking: if the kernel buffer is full the packet is lost, as on any congested link.
-  socket_.send_to(asio::buffer(datagram.data(), datagram.size()), remote, 0, ec);
+  socket_.send_to(asio::buffer(datagram.data(), datagram.size()), remote.remote, 0, ec);
   if (ec) {
     countDrop(counters_, DropReason::SendFailure);
     return;
@@ -130,14 +212,17 @@ void Worker::receiveLoop() {
   socket_.async_receive_from(asio::buffer(receiveBuffer_), receiveFrom_,
                              [this](const boost::system::error_code& ec, size_t length) {
                                if (ec == asio::error::operation_aborted || !socket_.is_open()) return;
-                               if (!ec) handleDatagram(receiveBuffer_.data(), length, receiveFrom_);
+                               if (!ec)
+                                 handleDatagram(receiveBuffer_.data(), length, Tuple::udp(receiveFrom_));
                                receiveLoop();
                              });
 }
 
-void Worker::handleDatagram(uint8_t* data, size_t length, const Endpoint& from) {
-  bump(counters_.packetsIn);
-  bump(counters_.bytesIn, length);
+void Worker::handleDatagram(uint8_t* data, size_t length, const Tuple& from) {
+  if (!from.isTcp()) {  // TCP frames are counted in counters_.tcp
+    bump(counters_.packetsIn);
+    bump(counters_.bytesIn, length);
+  }
   std::span<const uint8_t> view(data, length);
   switch (common::classifyPacket(view)) {
     case common::PacketKind::Stun:
@@ -163,10 +248,10 @@ void Worker::handleDatagram(uint8_t* data, size_t length, const Endpoint& from) 
   }
 }
 
-void Worker::handleStun(std::span<const uint8_t> data, const Endpoint& from) {
+void Worker::handleStun(std::span<const uint8_t> data, const Tuple& from) {
   // A worker bound to loopback serves only this machine: a check arriving from another local interface
   // address would make us answer (and later stream media) to that address instead of over 127.0.0.1.
-  if (loopbackOnly_ && !from.address().is_loopback()) {
+  if (loopbackOnly_ && !from.remote.address().is_loopback()) {
     countDrop(counters_, DropReason::BadStun);
     return;
   }
@@ -181,13 +266,25 @@ void Worker::handleStun(std::span<const uint8_t> data, const Endpoint& from) {
     countDrop(counters_, DropReason::BadStun);
     return;
   }
+  if (from.isTcp()) {
+    // A TCP connection belongs to the transport of its first authenticated check (RFC 6544 §7.2 makes
+    // it one candidate pair); checks for another transport on it are a confused or hostile client.
+    auto bound = transportsByTuple_.find(from);
+    if (bound != transportsByTuple_.end() && bound->second != it->second) {
+      countDrop(counters_, DropReason::BadStun);
+      if (tcpServer_) tcpServer_->close(from, IceTcpCloseReason::WrongTransport);
+      return;
+    }
+  }
   it->second->receiveStun(*message, from);
 }
 
 void Worker::scheduleTick() {
   tick_.expires_after(tickInterval(options_.iceConsentTimeout));
   tick_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
+    // stop() closes the socket: a tick that had already fired when it cancelled the timer must not
+    // arm another one, or io_.run() would never run out of work.
+    if (ec || !socket_.is_open()) return;
     onTick(std::chrono::steady_clock::now());
     scheduleTick();
   });
@@ -200,6 +297,7 @@ void Worker::onTick(std::chrono::steady_clock::time_point now) {
   if (reportsDue) lastReceiverReports_ = now;
   for (auto& [roomId, router] : routers_) {
     if (reportsDue) router->sendReceiverReports(now);
+    router->onTimer(now);
     for (const auto& expired : router->checkConsent(now)) {
       // RFC 7675 §5.1: without consent we must stop sending. The browser is gone (tab closed, network
       // lost), so everything the peer had here goes, and signaling ends its session.

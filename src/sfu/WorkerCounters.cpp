@@ -34,6 +34,10 @@ std::string_view toString(DropReason reason) {
       return "nack_unknown_seq";
     case DropReason::NackRateLimited:
       return "nack_rate_limited";
+    case DropReason::TcpSendQueueFull:
+      return "tcp_send_queue_full";
+    case DropReason::UndeclaredRid:
+      return "undeclared_rid";
     case DropReason::Count:
       break;
   }

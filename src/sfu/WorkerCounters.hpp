@@ -7,6 +7,8 @@
 #include <string_view>
 #include <type_traits>
 
+#include "sfu/IceTcpCounters.hpp"
+
 namespace jb::sfu {
 
 // Why the media path threw a packet away. The names are the `reason` label of jb_media_drops_total
@@ -27,6 +29,8 @@ enum class DropReason : uint8_t {
   RtxPadding,        // padding-only RTX: the sender probing bandwidth, nothing to forward
   NackUnknownSequence,  // a NACKed number we never sent that consumer, or no longer hold
   NackRateLimited,      // a retransmission over the consumer's budget (NACK storm)
+  TcpSendQueueFull,     // an ICE-TCP connection's send queue was full (a slow reader), or it had closed
+  UndeclaredRid,        // simulcast RTP tagged with a rid (RFC 8852) the producer never declared
   Count
 };
 std::string_view toString(DropReason reason);
@@ -65,6 +69,18 @@ struct WorkerCounters {
   Counter retransmissionsReceived{0};  // RTX packets from producers that filled a gap in the stream
   Counter nackGiveUps{0};              // missing packets we stopped asking producers for
   Counter consentExpirations{0};       // RFC 7675: transports whose peer stopped answering
+  Counter rembsReceived{0};            // REMB (receiver bandwidth estimates) from receiving browsers
+  Counter layerSwitches{0};            // simulcast consumers that started forwarding another layer
+  // Transport-wide congestion control (draft-holmer-rmcat-transport-wide-cc-extensions-01) and
+  // audio levels (RFC 6464): feedback packets sent; header extension elements we could not read
+  // (the packet itself is still forwarded); dominant speaker changes announced.
+  Counter transportFeedbackSent{0};
+  Counter badTransportWideCcExtensions{0};
+  Counter badAudioLevelExtensions{0};
+  Counter activeSpeakerChanges{0};
+  Counter iceRestarts{0};           // RFC 8445 §9: restartIce requests served
+  Counter iceRestartsCompleted{0};  // ... and the browser's first check with the new credentials
+  IceTcpCounters tcp;               // the ICE-TCP listener and its connections (RFC 6544)
   std::array<Counter, static_cast<size_t>(DropReason::Count)> drops{};
   std::array<Counter, static_cast<size_t>(PeerLimitKind::Count)> limitRejections{};
 

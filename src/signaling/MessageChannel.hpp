@@ -10,6 +10,7 @@ enum class CloseCode : uint16_t {
   Normal = 1000,
   PolicyViolation = 1008,  // RFC 6455 §7.4.1: e.g. too many bad requests
   MediaTimeout = 4001,     // the browser stopped answering ICE consent checks (RFC 7675)
+  Replaced = 4002,         // another socket resumed this peer (docs/protocol.md "Reconnect")
 };
 
 // The socket a PeerSession talks through (a WebSocket in production, a recorder in tests).

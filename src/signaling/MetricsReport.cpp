@@ -153,8 +153,48 @@ std::string renderMetrics(const RoomDirectory& directory) {
        [](const WorkerCounters& c) { return read(c.nackGiveUps); }},
       {"jb_ice_consent_expirations_total", "Peers closed because ICE consent expired (RFC 7675).",
        [](const WorkerCounters& c) { return read(c.consentExpirations); }},
+      {"jb_ice_tcp_connections_accepted_total",
+       "ICE-TCP connections accepted (RFC 6544), refused ones included.",
+       [](const WorkerCounters& c) { return read(c.tcp.accepted); }},
+      {"jb_ice_tcp_frames_received_total", "RFC 4571 frames received on ICE-TCP connections.",
+       [](const WorkerCounters& c) { return read(c.tcp.framesIn); }},
+      {"jb_ice_tcp_bytes_received_total", "Payload bytes of RFC 4571 frames received.",
+       [](const WorkerCounters& c) { return read(c.tcp.bytesIn); }},
+      {"jb_ice_tcp_frames_sent_total", "RFC 4571 frames sent (written or queued) on ICE-TCP connections.",
+       [](const WorkerCounters& c) { return read(c.tcp.framesOut); }},
+      {"jb_ice_tcp_bytes_sent_total", "Payload bytes of RFC 4571 frames sent.",
+       [](const WorkerCounters& c) { return read(c.tcp.bytesOut); }},
+      {"jb_transport_feedback_sent_total",
+       "Transport-wide congestion control feedback packets sent to senders (transport-cc).",
+       [](const WorkerCounters& c) { return read(c.transportFeedbackSent); }},
+      {"jb_active_speaker_changes_total", "Dominant speaker changes announced to rooms.",
+       [](const WorkerCounters& c) { return read(c.activeSpeakerChanges); }},
+      {"jb_rembs_received_total", "REMB bandwidth estimates received from receiving browsers.",
+       [](const WorkerCounters& c) { return read(c.rembsReceived); }},
+      {"jb_simulcast_layer_switches_total", "Simulcast consumers that switched to another spatial layer.",
+       [](const WorkerCounters& c) { return read(c.layerSwitches); }},
   };
   for (const auto& f : kCounters) perWorker<uint64_t>(out, workers, f.name, "counter", f.help, f.value);
+
+  perWorker<int64_t>(out, workers, "jb_ice_tcp_connections", "gauge",
+                     "Open ICE-TCP connections on the worker.",
+                     [](const WorkerCounters& c) { return read(c.tcp.open); });
+  out.family("jb_ice_tcp_closes_total", "counter",
+             "ICE-TCP connections the worker closed or refused, by reason.");
+  for (const sfu::Worker* w : workers) {
+    const std::string index = std::to_string(w->index());
+    for (size_t r = 0; r < static_cast<size_t>(sfu::IceTcpCloseReason::Count); ++r) {
+      auto reason = static_cast<sfu::IceTcpCloseReason>(r);
+      out.sample({{"worker", index}, {"reason", sfu::toString(reason)}}, w->counters().tcp.closed(reason));
+    }
+  }
+  out.family("jb_ice_restarts_total", "counter",
+             "ICE restarts (RFC 8445 §9), requested and completed (a check used the new credentials).");
+  for (const sfu::Worker* w : workers) {
+    const std::string index = std::to_string(w->index());
+    out.sample({{"worker", index}, {"stage", "requested"}}, read(w->counters().iceRestarts));
+    out.sample({{"worker", index}, {"stage", "completed"}}, read(w->counters().iceRestartsCompleted));
+  }
 
   out.family("jb_media_drops_total", "counter", "Packets the media path discarded, by reason.");
   for (const sfu::Worker* w : workers) {
@@ -163,6 +203,17 @@ std::string renderMetrics(const RoomDirectory& directory) {
       auto reason = static_cast<sfu::DropReason>(r);
       out.sample({{"worker", index}, {"reason", sfu::toString(reason)}}, w->counters().dropped(reason));
     }
+  }
+
+  out.family(
+      "jb_rtp_header_extension_errors_total", "counter",
+      "Malformed RTP header extension elements ignored (the packet is still forwarded), by extension.");
+  for (const sfu::Worker* w : workers) {
+    const std::string index = std::to_string(w->index());
+    out.sample({{"worker", index}, {"extension", "transport_wide_cc"}},
+               read(w->counters().badTransportWideCcExtensions));
+    out.sample({{"worker", index}, {"extension", "audio_level"}},
+               read(w->counters().badAudioLevelExtensions));
   }
 
   out.family("jb_signaling_requests_total", "counter", "Signaling requests received, by method.");
@@ -189,6 +240,12 @@ std::string renderMetrics(const RoomDirectory& directory) {
   for (std::string_view reason : SignalingMetrics::kServerCloseReasons) {
     auto it = signaling.serverCloses().find(reason);
     out.sample({{"reason", reason}}, it == signaling.serverCloses().end() ? uint64_t{0} : it->second);
+  }
+  out.family("jb_signaling_resumes_total", "counter",
+             "Session resumptions after a dropped socket, by outcome (ok, failed, expired).");
+  for (std::string_view outcome : SignalingMetrics::kResumeOutcomes) {
+    auto it = signaling.resumes().find(outcome);
+    out.sample({{"outcome", outcome}}, it == signaling.resumes().end() ? uint64_t{0} : it->second);
   }
   // Exported with zeros when translation is off, so dashboards and alerts see the same names everywhere.
   static const translation::TranslationMetrics kNoTranslation;

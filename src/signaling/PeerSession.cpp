@@ -8,6 +8,8 @@
 #include "common/Random.hpp"
 #include "common/RequestError.hpp"
 #include "sfu/RouterCapabilities.hpp"
+#include "signaling/ActiveSpeakerBridge.hpp"
+#include "signaling/PeerDeparture.hpp"
 #include "signaling/RequestSchema.hpp"
 #include "signaling/TranslationBridge.hpp"
 #include "signaling/TurnCredentials.hpp"
@@ -47,9 +49,11 @@ const std::unordered_map<std::string, PeerSession::Handler>& PeerSession::handle
   static const std::unordered_map<std::string, Handler> table = {
       {"getRouterRtpCapabilities", &PeerSession::getRouterRtpCapabilities},
       {"join", &PeerSession::join},
+      {"resume", &PeerSession::resume},
       {"leave", &PeerSession::leave},
       {"createWebRtcTransport", &PeerSession::createWebRtcTransport},
       {"connectWebRtcTransport", &PeerSession::connectWebRtcTransport},
+      {"restartIce", &PeerSession::restartIce},
       {"produce", &PeerSession::produce},
       {"pauseProducer", &PeerSession::pauseProducer},
       {"resumeProducer", &PeerSession::resumeProducer},
@@ -57,6 +61,7 @@ const std::unordered_map<std::string, PeerSession::Handler>& PeerSession::handle
       {"consume", &PeerSession::consume},
       {"resumeConsumer", &PeerSession::resumeConsumer},
       {"pauseConsumer", &PeerSession::pauseConsumer},
+      {"setConsumerPreferredLayers", &PeerSession::setConsumerPreferredLayers},
       {"chat", &PeerSession::chat},
       {"getTranslationCapabilities", &PeerSession::getTranslationCapabilities},
       {"setLanguages", &PeerSession::setLanguages},
@@ -184,24 +189,31 @@ void PeerSession::join(const Request& request) {
     languages = TranslationBridge::parseLanguages(*chosen);
   json peers = room_->describePeers(peerId_);
   room_->addMember(peerId_, displayName_, *this, languages);
+  // Lets a new socket take this peer over after a drop (PeerSessionResume.cpp); never logged.
+  const std::string resumeToken =
+      directory_.resumption().enabled() ? directory_.resumption().issue(peerId_, room_) : std::string();
   spdlog::info("[signaling] room={} peer={} joined name={} peers={}", room_->id(), peerId_,
                json(displayName_).dump(-1, ' ', false, json::error_handler_t::replace), room_->size());
-  respond(request.id, {{"peerId", peerId_},
-                       {"roomId", room_->id()},
-                       {"displayName", displayName_},
-                       {"permissions",
-                        {{"publish", permissions_.publish},
-                         {"subscribe", permissions_.subscribe},
-                         {"chat", permissions_.chat}}},
-                       {"peers", peers},
-                       {"iceServers", directory_.turn() ? directory_.turn()->iceServers(
-                                                              peerId_, std::chrono::system_clock::now())
-                                                        : json::array()},
-                       {"translation", translationCapabilities()}});
+  json response = {{"peerId", peerId_},
+                   {"roomId", room_->id()},
+                   {"displayName", displayName_},
+                   {"permissions",
+                    {{"publish", permissions_.publish},
+                     {"subscribe", permissions_.subscribe},
+                     {"chat", permissions_.chat}}},
+                   {"peers", peers},
+                   {"iceServers", directory_.turn() ? directory_.turn()->iceServers(
+                                                          peerId_, std::chrono::system_clock::now())
+                                                    : json::array()},
+                   {"translation", translationCapabilities()}};
+  if (!resumeToken.empty()) response["resumeToken"] = resumeToken;
+  respond(request.id, response);
   room_->notifyAll(
       "peerJoined",
       {{"id", peerId_}, {"displayName", displayName_}, {"languages", Room::describeLanguages(languages)}},
       peerId_);
+  // Someone is talking already: the newcomer highlights them at once, not on the next change.
+  if (room_->activeSpeaker()) room_->notifyPeer(peerId_, "activeSpeaker", describeActiveSpeaker(*room_));
   if (auto* bridge = directory_.translation()) bridge->peerJoined(room_, peerId_);
 }
 
@@ -214,7 +226,11 @@ void PeerSession::leave(const Request& request) {
 void PeerSession::createWebRtcTransport(const Request& request) {
   onMedia(
       request, [peerId = peerId_](sfu::Router& r) { return r.createWebRtcTransport(peerId); },
-      [id = request.id](PeerSession& s, json result) { s.respond(id, result); });
+      [id = request.id](PeerSession& s, json result) {
+        if (auto* member = s.room_ ? s.room_->findMember(s.peerId_) : nullptr)
+          member->transports.insert(result["id"].get<std::string>());
+        s.respond(id, result);
+      });
 }
 
 void PeerSession::connectWebRtcTransport(const Request& request) {
@@ -226,6 +242,18 @@ void PeerSession::connectWebRtcTransport(const Request& request) {
         return json::object();
       },
       [id = request.id](PeerSession& s, json) { s.respond(id, json::object()); });
+}
+
+void PeerSession::restartIce(const Request& request) {
+  // RFC 8445 §9: new ICE credentials on the same transport; DTLS, SRTP and every producer and consumer
+  // on it stay. The client applies them with mediasoup-client's transport.restartIce().
+  onMedia(
+      request,
+      [peerId = peerId_, transportId = request.data["transportId"].get<std::string>()](sfu::Router& r) {
+        json result{{"iceParameters", r.restartIce(peerId, transportId)}};
+        return result;
+      },
+      [id = request.id](PeerSession& s, json result) { s.respond(id, result); });
 }
 
 void PeerSession::produce(const Request& request) {
@@ -303,7 +331,11 @@ void PeerSession::consume(const Request& request) {
       [peerId = peerId_, transportId = request.data["transportId"].get<std::string>(),
        producerId = request.data["producerId"].get<std::string>(),
        caps = rtpCapabilities_](sfu::Router& r) { return r.consume(peerId, transportId, producerId, caps); },
-      [id = request.id](PeerSession& s, json result) { s.respond(id, result); });
+      [id = request.id](PeerSession& s, json result) {
+        if (auto* member = s.room_ ? s.room_->findMember(s.peerId_) : nullptr)
+          member->consumers.insert(result["id"].get<std::string>());
+        s.respond(id, result);
+      });
 }
 
 void PeerSession::resumeConsumer(const Request& request) {
@@ -321,6 +353,20 @@ void PeerSession::pauseConsumer(const Request& request) {
       request,
       [peerId = peerId_, consumerId = request.data["consumerId"].get<std::string>()](sfu::Router& r) {
         r.setConsumerPaused(peerId, consumerId, true);
+        return json::object();
+      },
+      [id = request.id](PeerSession& s, json) { s.respond(id, json::object()); });
+}
+
+void PeerSession::setConsumerPreferredLayers(const Request& request) {
+  std::optional<int> temporalLayer;
+  if (auto t = request.data.find("temporalLayer"); t != request.data.end() && !t->is_null())
+    temporalLayer = t->get<int>();
+  onMedia(
+      request,
+      [peerId = peerId_, consumerId = request.data["consumerId"].get<std::string>(),
+       spatialLayer = request.data["spatialLayer"].get<int>(), temporalLayer](sfu::Router& r) {
+        r.setConsumerPreferredLayers(peerId, consumerId, spatialLayer, temporalLayer);
         return json::object();
       },
       [id = request.id](PeerSession& s, json) { s.respond(id, json::object()); });
@@ -373,25 +419,18 @@ void PeerSession::checkPasscode(Room& room, const json& data) {
 }
 
 void PeerSession::handleDisconnect() {
-  leaveRoom();
+  // Without `leave` and not ended by the server (terminate): the client may come back and resume.
+  if (room_ && !terminated_ && directory_.resumption().enabled())
+    park();
+  else
+    leaveRoom();
 }
 
 void PeerSession::leaveRoom() {
   if (!room_) return;
   auto room = std::move(room_);
   room_.reset();
-  room->removeMember(peerId_);
-  if (auto* bridge = directory_.translation()) bridge->peerLeft(*room, peerId_);
-  spdlog::info("[signaling] room={} peer={} left peers={}", room->id(), peerId_, room->size());
-  room->notifyAll("peerLeft", {{"peerId", peerId_}});
-  // Free the media objects; other peers' consumers of ours are told to close when the report is back.
-  sfu::Worker& worker = room->worker();
-  worker.post([&worker, &io = signalingIo_, room, peerId = peerId_] {
-    sfu::Router::CloseReport report;
-    if (sfu::Router* router = worker.findRouter(room->id())) report = router->closePeer(peerId);
-    boost::asio::post(io, [room, report = std::move(report)] { announceClosed(*room, report); });
-  });
-  directory_.releaseIfEmpty(room);
+  departRoom(directory_, signalingIo_, std::move(room), peerId_);
 }
 
 void announceClosed(Room& room, const sfu::Router::CloseReport& report) {
@@ -399,8 +438,10 @@ void announceClosed(Room& room, const sfu::Router::CloseReport& report) {
     if (auto* member = room.findMember(p.peerId)) member->producers.erase(p.producerId);
     room.notifyAll("producerClosed", {{"producerId", p.producerId}, {"peerId", p.peerId}}, p.peerId);
   }
-  for (const auto& c : report.consumers)
+  for (const auto& c : report.consumers) {
+    if (auto* member = room.findMember(c.peerId)) member->consumers.erase(c.consumerId);
     room.notifyPeer(c.peerId, "consumerClosed", {{"consumerId", c.consumerId}, {"producerId", c.producerId}});
+  }
 }
 
 }  // namespace jb::signaling

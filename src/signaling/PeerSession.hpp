@@ -54,9 +54,18 @@ class PeerSession : public std::enable_shared_from_this<PeerSession> {
 
   void getRouterRtpCapabilities(const Request& request);
   void join(const Request& request);
+  // Session resumption (PeerSessionResume.cpp, docs/protocol.md "Reconnect").
+  void resume(const Request& request);
+  // The socket dropped without `leave`: keep the peer and its media for the grace period.
+  void park();
+  // Hands this session's participant over (to a parked record or a resuming session); the session
+  // is no longer joined and its close leaves nothing.
+  PeerIdentity detach();
+  void adopt(PeerIdentity identity);
   void leave(const Request& request);
   void createWebRtcTransport(const Request& request);
   void connectWebRtcTransport(const Request& request);
+  void restartIce(const Request& request);
   void produce(const Request& request);
   void pauseProducer(const Request& request);
   void resumeProducer(const Request& request);
@@ -65,6 +74,7 @@ class PeerSession : public std::enable_shared_from_this<PeerSession> {
   void consume(const Request& request);
   void resumeConsumer(const Request& request);
   void pauseConsumer(const Request& request);
+  void setConsumerPreferredLayers(const Request& request);
   void chat(const Request& request);
   // Live translation (PeerSessionTranslation.cpp).
   void getTranslationCapabilities(const Request& request);

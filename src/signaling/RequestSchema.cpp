@@ -29,9 +29,12 @@ const std::vector<MethodSchema>& schemas() {
         {"token", FieldType::String, false, 1, 4096},
         {"passcode", FieldType::String, false, 1, 64},
         {"languages", FieldType::Object, false}}},
+      // The first request of a socket that takes over a peer whose socket dropped (instead of join).
+      {"resume", false, {id("peerId"), {"resumeToken", FieldType::String, true, 1, 128}}},
       {"leave", true, {}},
       {"createWebRtcTransport", true, {{"direction", FieldType::String, true, 0, 0, "send|recv"}}},
       {"connectWebRtcTransport", true, {id("transportId"), {"dtlsParameters", FieldType::Object}}},
+      {"restartIce", true, {id("transportId")}},
       {"produce",
        true,
        {id("transportId"),
@@ -44,6 +47,12 @@ const std::vector<MethodSchema>& schemas() {
       {"consume", true, {id("transportId"), id("producerId")}},
       {"resumeConsumer", true, {id("consumerId")}},
       {"pauseConsumer", true, {id("consumerId")}},
+      // Simulcast: the spatial layer (0 = lowest of 3) the receiver wants; see docs/media.md.
+      {"setConsumerPreferredLayers",
+       true,
+       {id("consumerId"),
+        {"spatialLayer", FieldType::Integer, true, 0, 0, "", false, 0, 2},
+        {"temporalLayer", FieldType::Integer, false, 0, 0, "", false, 0, 2}}},
       {"chat", true, {{"text", FieldType::String, true, 1, 2000}}},
       {"getTranslationCapabilities", false, {}},
       // Nested fields are checked by TranslationBridge::parseLanguages.
@@ -123,6 +132,22 @@ void validateRequestData(const MethodSchema& schema, const json& data) {
     }
     if (!hasType(*it, rule.type))
       throw RequestError("invalid_request", path + ": expected " + typeName(rule.type));
+    if (rule.type == FieldType::Integer) {
+      // nlohmann keeps non-negative integers as unsigned, so one above INT64_MAX stays out of range.
+      bool inRange;
+      if (it->is_number_unsigned()) {
+        const auto v = it->get<uint64_t>();
+        inRange = rule.maximum >= 0 && v <= static_cast<uint64_t>(rule.maximum) &&
+                  (rule.minimum <= 0 || v >= static_cast<uint64_t>(rule.minimum));
+      } else {
+        const auto v = it->get<int64_t>();
+        inRange = v >= rule.minimum && v <= rule.maximum;
+      }
+      if (!inRange)
+        throw RequestError("invalid_request", path + ": expected " + std::to_string(rule.minimum) + ".." +
+                                                  std::to_string(rule.maximum));
+      continue;
+    }
     if (rule.type != FieldType::String) continue;
     const auto& s = it->get_ref<const std::string&>();
     const size_t length = utf8Length(s);

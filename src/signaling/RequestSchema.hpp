@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -18,6 +20,8 @@ struct FieldRule {
   size_t maxLength = 0;      // strings; 0 = no limit
   const char* allowed = "";  // strings: "a|b|c" enumerates the only accepted values
   bool identifier = false;   // strings: only [A-Za-z0-9_-]
+  int64_t minimum = std::numeric_limits<int64_t>::min();  // integers: accepted range
+  int64_t maximum = std::numeric_limits<int64_t>::max();
 };
 
 struct MethodSchema {

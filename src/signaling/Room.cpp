@@ -9,7 +9,7 @@ using nlohmann::json;
 
 void Room::addMember(const std::string& peerId, std::string displayName, PeerSession& session,
                      Languages languages) {
-  members_[peerId] = Member{std::move(displayName), &session, {}, std::move(languages)};
+  members_[peerId] = Member{std::move(displayName), &session, {}, std::move(languages), {}, {}};
 }
 
 void Room::removeMember(const std::string& peerId) {
@@ -42,10 +42,13 @@ json Room::describePeers(const std::string& exceptPeerId) const {
     if (peerId == exceptPeerId) continue;
     json producers = json::array();
     for (const auto& [id, p] : member.producers) producers.push_back(describeProducer(peerId, p));
-    peers.push_back({{"id", peerId},
-                     {"displayName", member.displayName},
-                     {"producers", producers},
-                     {"languages", describeLanguages(member.languages)}});
+    json peer = {{"id", peerId},
+                 {"displayName", member.displayName},
+                 {"producers", producers},
+                 {"languages", describeLanguages(member.languages)}};
+    // Its socket dropped and the server holds it for a resume (SessionResumption).
+    if (!member.session) peer["reconnecting"] = true;
+    peers.push_back(std::move(peer));
   }
   return peers;
 }

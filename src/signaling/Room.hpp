@@ -3,6 +3,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,9 +35,12 @@ class Room {
   };
   struct Member {
     std::string displayName;
-    PeerSession* session = nullptr;
+    PeerSession* session = nullptr;  // null while the peer's socket is gone (parked, SessionResumption)
     std::map<std::string, ProducerInfo> producers;
     Languages languages;
+    // The peer's own transports and consumers, so a `resume` response can list what still exists.
+    std::set<std::string> transports;
+    std::set<std::string> consumers;
   };
   // (speaker peer id, language) -> the producer carrying that speaker's translated voice; an empty
   // id while the worker is still creating it.
@@ -72,6 +76,9 @@ class Room {
   // The room's final captions so far (getTranscript); forgotten with the room.
   std::vector<nlohmann::json>& transcript() { return transcript_; }
   std::map<VoiceKey, std::string>& voiceProducers() { return voiceProducers_; }
+  // The dominant speaker the room was last told about (activeSpeaker), for peers joining later.
+  const std::optional<std::string>& activeSpeaker() const { return activeSpeaker_; }
+  void setActiveSpeaker(std::optional<std::string> peerId) { activeSpeaker_ = std::move(peerId); }
 
  private:
   std::string id_;
@@ -80,6 +87,7 @@ class Room {
   std::optional<Passcode> passcode_;
   std::vector<nlohmann::json> transcript_;
   std::map<VoiceKey, std::string> voiceProducers_;
+  std::optional<std::string> activeSpeaker_;
 };
 
 }  // namespace jb::signaling

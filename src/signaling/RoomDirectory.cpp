@@ -6,12 +6,13 @@
 #include <stdexcept>
 
 #include "common/RequestError.hpp"
+#include "signaling/ActiveSpeakerBridge.hpp"
 #include "signaling/PeerSession.hpp"
 
 namespace jb::signaling {
 
 RoomDirectory::RoomDirectory(std::vector<sfu::Worker*> workers, SignalingLimits limits)
-    : workers_(std::move(workers)), limits_(limits) {
+    : workers_(std::move(workers)), limits_(limits), resumption_(limits.resumeGrace) {
   if (workers_.empty()) throw std::invalid_argument("RoomDirectory needs at least one worker");
 }
 
@@ -48,6 +49,12 @@ void RoomDirectory::listenToWorkers(boost::asio::any_io_executor signalingExecut
   for (sfu::Worker* worker : workers_)
     worker->onPeerMediaClosed(signalingExecutor,
                               [this](sfu::PeerMediaClosed event) { handlePeerMediaClosed(event); });
+  for (sfu::Worker* worker : workers_)
+    worker->onSpeakerActivity(signalingExecutor,
+                              [this](sfu::SpeakerActivity event) { announceSpeakerActivity(*this, event); });
+  for (sfu::Worker* worker : workers_)
+    worker->onConsumerLayersChanged(
+        signalingExecutor, [this](sfu::ConsumerLayersChanged event) { handleConsumerLayersChanged(event); });
 }
 
 void RoomDirectory::handlePeerMediaClosed(const sfu::PeerMediaClosed& event) {
@@ -61,9 +68,21 @@ void RoomDirectory::handlePeerMediaClosed(const sfu::PeerMediaClosed& event) {
     metrics_.countServerClose(sfu::toString(event.cause));
     // Leaves the room (peerLeft to the others) and closes the socket; the media is already gone.
     member->session->terminate(CloseCode::MediaTimeout, std::string(sfu::toString(event.cause)));
+  } else if (member && resumption_.isParked(event.peerId)) {
+    // Parked and its media died too: nothing left to resume, so the grace period ends now.
+    spdlog::info("[signaling] room={} peer={} parked peer's media closed: {}", room->id(), event.peerId,
+                 sfu::toString(event.cause));
+    resumption_.expireNow(event.peerId);
   }
   // Even if the peer left meanwhile: its leave found nothing left to close, so the others learn here.
   announceClosed(*room, event.report);
+}
+
+void RoomDirectory::handleConsumerLayersChanged(const sfu::ConsumerLayersChanged& event) {
+  auto it = rooms_.find(event.roomId);
+  if (it == rooms_.end() || it->second->worker().index() != event.worker) return;
+  it->second->notifyPeer(event.peerId, "consumerLayersChanged",
+                         {{"consumerId", event.consumerId}, {"spatialLayer", event.spatialLayer}});
 }
 
 size_t RoomDirectory::peerCount() const {

@@ -10,6 +10,7 @@
 #include "sfu/Worker.hpp"
 #include "signaling/Limits.hpp"
 #include "signaling/Room.hpp"
+#include "signaling/SessionResumption.hpp"
 #include "signaling/SignalingMetrics.hpp"
 
 namespace jb::signaling {
@@ -42,6 +43,8 @@ class RoomDirectory {
   // io_context this directory lives on): the peer's session is ended and the room told.
   void listenToWorkers(boost::asio::any_io_executor signalingExecutor);
   void handlePeerMediaClosed(const sfu::PeerMediaClosed& event);
+  // consumerLayersChanged to the consumer's peer, if it is still in that room on that worker.
+  void handleConsumerLayersChanged(const sfu::ConsumerLayersChanged& event);
 
   size_t roomCount() const { return rooms_.size(); }
   size_t peerCount() const;
@@ -50,12 +53,15 @@ class RoomDirectory {
 
   const SignalingLimits& limits() const { return limits_; }
   SignalingMetrics& metrics() { return metrics_; }
+  // Resume tokens and peers whose socket dropped (limits().resumeGrace).
+  SessionResumption& resumption() { return resumption_; }
   const SignalingMetrics& metrics() const { return metrics_; }
 
  private:
   std::vector<sfu::Worker*> workers_;
   SignalingLimits limits_;
   SignalingMetrics metrics_;
+  SessionResumption resumption_;
   std::map<std::string, std::shared_ptr<Room>> rooms_;
   TranslationBridge* translation_ = nullptr;
   std::shared_ptr<const TurnCredentials> turn_;

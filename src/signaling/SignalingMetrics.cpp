@@ -35,4 +35,8 @@ void SignalingMetrics::countServerClose(std::string_view reason) {
   increment(serverCloses_, reason);
 }
 
+void SignalingMetrics::countResume(std::string_view outcome) {
+  increment(resumes_, outcome);
+}
+
 }  // namespace jb::signaling

@@ -21,6 +21,9 @@ class SignalingMetrics {
   void countOriginRejection() { ++originRejections_; }
   // A session the server ended: "abuse" (1008) or "ice_consent_expired" (4001).
   void countServerClose(std::string_view reason);
+  // Session resumption (docs/protocol.md "Reconnect"): "ok", "failed" (refused resume), "expired"
+  // (a parked peer removed at the end of its grace period, or when its media closed).
+  void countResume(std::string_view outcome);
   void sessionOpened() { ++sessionsOpen_; }
   void sessionClosed() { --sessionsOpen_; }
 
@@ -30,11 +33,13 @@ class SignalingMetrics {
   uint64_t originRejections() const { return originRejections_; }
   const std::map<std::string, uint64_t, std::less<>>& serverCloses() const { return serverCloses_; }
   int64_t sessionsOpen() const { return sessionsOpen_; }
+  const std::map<std::string, uint64_t, std::less<>>& resumes() const { return resumes_; }
 
   // Every limit kind signaling enforces, so each series exists (at 0) before the first rejection.
   static constexpr std::string_view kLimitKinds[] = {"message_size", "message_rate", "ip_sessions",
                                                      "room_peers"};
   static constexpr std::string_view kServerCloseReasons[] = {"abuse", "ice_consent_expired"};
+  static constexpr std::string_view kResumeOutcomes[] = {"ok", "failed", "expired"};
 
  private:
   std::map<std::string, uint64_t, std::less<>> requests_;
@@ -43,6 +48,7 @@ class SignalingMetrics {
   uint64_t originRejections_ = 0;
   std::map<std::string, uint64_t, std::less<>> serverCloses_;
   int64_t sessionsOpen_ = 0;
+  std::map<std::string, uint64_t, std::less<>> resumes_;
 };
 
 }  // namespace jb::signaling

@@ -1,5 +1,5 @@
-// libFuzzer target: RTP parse, extension lookup and id remapping, codec keyframe helpers, RTX
-// (RFC 4588) wrap and unwrap.
+// libFuzzer target: RTP parse, extension lookup and id remapping, codec keyframe helpers, VP8 payload
+// descriptor rewriting (simulcast), abs-send-time stamping, RTX (RFC 4588) wrap and unwrap.
 
 #include <algorithm>
 #include <array>
@@ -13,6 +13,7 @@
 #include "rtp/Rtx.hpp"
 #include "rtp/codecs/H264.hpp"
 #include "rtp/codecs/Vp8.hpp"
+#include "sfu/AbsSendTime.hpp"
 
 // NOLINTNEXTLINE(readability-identifier-naming): libFuzzer ABI
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -31,6 +32,31 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (packet->headerSize() + payload.size() + packet->paddingSize() != buffer.size()) std::abort();
   (void)jb::rtp::codecs::vp8IsKeyframe(payload);
   (void)jb::rtp::codecs::h264IsKeyframe(payload);
+  // A simulcast consumer rewrites PictureID/TL0PICIDX in place; the descriptor must keep its shape.
+  {
+    std::vector<uint8_t> vp8(payload.begin(), payload.end());
+    const auto before = jb::rtp::codecs::parseVp8Descriptor(vp8);
+    jb::rtp::codecs::Vp8PictureRewriter rewriter;
+    rewriter.rewrite(vp8, false);
+    rewriter.markSwitch();
+    rewriter.rewrite(vp8, false);
+    rewriter.rewrite(vp8, true);
+    const auto after = jb::rtp::codecs::parseVp8Descriptor(vp8);
+    if (before.has_value() != after.has_value() || (before && before->size != after->size)) std::abort();
+  }
+  // Stamping abs-send-time (adding the element when missing) must leave a packet that parses, within
+  // capacity.
+  {
+    std::vector<uint8_t> stamped(buffer.begin(), buffer.end());
+    stamped.resize(buffer.size() + 16);
+    const size_t length =
+        jb::sfu::writeAbsSendTime(stamped.data(), buffer.size(), stamped.size(), 4, 0x123456);
+    if (length > stamped.size() ||
+        (length != buffer.size() && length != buffer.size() + 4 && length != buffer.size() + 8))
+      std::abort();
+    auto reparsedStamp = RtpPacket::parse(std::span<uint8_t>(stamped.data(), length));
+    if (!reparsedStamp || reparsedStamp->payload().size() != payload.size()) std::abort();
+  }
   for (size_t i = 0; i < packet->csrcCount(); ++i) (void)packet->csrc(i);
   // All one-byte ids plus a spread of two-byte ones; every id would make each run too slow.
   static constexpr uint8_t kIds[] = {0,  1,  2,  3,  4,  5,  6,  7,   8,   9,  10,

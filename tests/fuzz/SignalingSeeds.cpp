@@ -80,8 +80,12 @@ constexpr const char* kOthers[] = {
     R"({"request":true,"id":13,"method":"consume","data":{"transportId":"t_r","producerId":"p_2"}})",
     R"({"request":true,"id":14,"method":"resumeConsumer","data":{"consumerId":"c_1"}})",
     R"({"request":true,"id":15,"method":"pauseConsumer","data":{"consumerId":"c_1"}})",
+    R"({"request":true,"id":15,"method":"setConsumerPreferredLayers","data":{"consumerId":"c_1","spatialLayer":2,"temporalLayer":1}})",
     R"({"request":true,"id":16,"method":"chat","data":{"text":"h\u00e9llo \ud83d\udc4b"}})",
     R"({"request":true,"id":17,"method":"leave"})",
+    // A new socket taking over a dropped peer (docs/protocol.md "Reconnect"), and one without its token.
+    R"({"request":true,"id":1,"method":"resume","data":{"peerId":"Xk3J9qLm2Pz7","resumeToken":"a8ZkQ2mP9xL4vN7cT1rY6bW3hF5jD0sG"}})",
+    R"({"request":true,"id":2,"method":"resume","data":{"peerId":"Xk3J9qLm2Pz7"}})",
     R"({"request":true,"id":19,"method":"getTranslationCapabilities"})",
     R"({"request":true,"id":20,"method":"setLanguages","data":{"speak":"en","captions":"es","voice":true}})",
     R"({"request":true,"id":21,"method":"getTranscript","data":{}})",

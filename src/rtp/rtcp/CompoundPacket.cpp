@@ -25,6 +25,9 @@ std::optional<Packet> parseOne(uint8_t packetType, uint8_t count, std::span<cons
       return wrap(parseBye(count, body));
     case kRtpfbType:
       if (count == Nack::kFmt) return wrap(parseNack(body));
+      // A transport-cc body we cannot read stays an Unknown packet: it does not spoil the compound.
+      if (count == TransportFeedback::kFmt)
+        if (auto fb = parseTransportFeedback(body)) return Packet{std::move(*fb)};
       break;
     case kPsfbType:
       if (count == Pli::kFmt) return wrap(parsePli(body));

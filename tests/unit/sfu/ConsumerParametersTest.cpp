@@ -135,5 +135,51 @@ TEST(ConsumerParameters, OmitsRtxWhenReceiverLacksIt) {
   EXPECT_FALSE(j["encodings"][0].contains("rtx"));
 }
 
+TEST(ConsumerParameters, VideoConsumersAskForRembAndNeverTransportCc) {
+  json sent = chromeVideoParameters();
+  sent["codecs"][0]["rtcpFeedback"].push_back({{"type", "transport-cc"}, {"parameter", ""}});
+  sent["headerExtensions"].push_back({{"uri", uri::kTransportWideCc}, {"id", 5}});
+  json caps = routerRtpCapabilities();
+  caps["headerExtensions"].push_back({{"kind", "video"}, {"uri", uri::kTransportWideCc}, {"preferredId", 5}});
+  auto params = buildConsumerParameters(MediaKind::Video, parseRtpParameters(sent), caps, 4242);
+  json j = toJson(params.rtpParameters);
+  bool remb = false;
+  for (const json& fb : j["codecs"][0]["rtcpFeedback"]) {
+    EXPECT_NE(fb["type"], "transport-cc");
+    remb = remb || fb["type"] == "goog-remb";
+  }
+  EXPECT_TRUE(remb);
+  for (const json& ext : j["headerExtensions"]) EXPECT_NE(ext["uri"], uri::kTransportWideCc);
+  EXPECT_EQ(params.extensionIdMap[5], 0) << "the sender's transport-wide numbers are stripped";
+  EXPECT_EQ(params.absSendTimeId, routerExtensionId(MediaKind::Video, uri::kAbsSendTime));
+  EXPECT_EQ(params.spatialLayers, 1u);
+  EXPECT_FALSE(j["encodings"][0].contains("scalabilityMode"));
+}
+
+TEST(ConsumerParameters, SimulcastProducerBecomesOneEncodingWithItsLayers) {
+  json sent = chromeVideoParameters();
+  sent["encodings"] = json::array(
+      {{{"rid", "r0"}, {"scalabilityMode", "L1T3"}}, {{"rid", "r1"}, {"scalabilityMode", "L1T3"}}});
+  auto params =
+      buildConsumerParameters(MediaKind::Video, parseRtpParameters(sent), receiverWithRtx(), 4242, 5353);
+  EXPECT_EQ(params.spatialLayers, 2u);
+  json j = toJson(params.rtpParameters);
+  ASSERT_EQ(j["encodings"].size(), 1u);
+  EXPECT_EQ(j["encodings"][0]["ssrc"], 4242);
+  EXPECT_EQ(j["encodings"][0]["rtx"]["ssrc"], 5353);
+  EXPECT_EQ(j["encodings"][0]["scalabilityMode"], "L2T3");
+  EXPECT_FALSE(j["encodings"][0].contains("rid"));
+}
+
+TEST(ConsumerParameters, ParsingRejectsBadRids) {
+  json bad = chromeVideoParameters();
+  bad["encodings"] = json::array({{{"rid", "r 0"}}});
+  EXPECT_THROW(parseRtpParameters(bad), common::RequestError);
+  bad["encodings"] = json::array({{{"rid", 7}}});
+  EXPECT_THROW(parseRtpParameters(bad), common::RequestError);
+  bad["encodings"] = json::array({{{"rid", ""}}});
+  EXPECT_THROW(parseRtpParameters(bad), common::RequestError);
+}
+
 }  // namespace
 }  // namespace jb::sfu

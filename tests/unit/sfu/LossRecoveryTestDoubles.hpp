@@ -3,6 +3,7 @@
 // Test doubles for Producer/Consumer loss-recovery tests: a sink that records what leaves, and
 // listeners that record what is forwarded.
 
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -22,11 +23,13 @@ class RecordingSink final : public PacketSink {
 
 class RecordingProducerListener final : public Producer::Listener {
  public:
-  void onProducerRtp(Producer&, const rtp::RtpPacket& packet) override {
+  void onProducerRtp(Producer&, const rtp::RtpPacket& packet, size_t layer) override {
     forwarded.emplace_back(packet.data().begin(), packet.data().end());
+    layers.push_back(layer);
   }
-  void onProducerSenderReport(Producer&, const rtp::rtcp::SenderReport&) override {}
+  void onProducerSenderReport(Producer&, const rtp::rtcp::SenderReport&, size_t) override {}
   std::vector<std::vector<uint8_t>> forwarded;
+  std::vector<size_t> layers;  // the layer of each forwarded packet
 };
 
 class FixedSourceConsumerListener final : public Consumer::Listener {
@@ -34,6 +37,8 @@ class FixedSourceConsumerListener final : public Consumer::Listener {
   explicit FixedSourceConsumerListener(const RetransmissionBuffer* source) : source_(source) {}
   void onConsumerKeyframeRequest(Consumer&) override { ++keyframeRequests; }
   const RetransmissionBuffer* retransmissionSourceOf(Consumer&) override { return source_; }
+  void onConsumerLayersChanged(Consumer&, int) override {}
+  std::optional<uint32_t> layerTimestampDelta(Consumer&, size_t, size_t) override { return std::nullopt; }
   int keyframeRequests = 0;
 
  private:

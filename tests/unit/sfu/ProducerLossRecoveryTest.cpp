@@ -89,6 +89,18 @@ TEST_F(ProducerLossRecoveryTest, NacksGapUpstreamOnceReorderDelayPassed) {
   EXPECT_EQ(nacks[0].lostSequenceNumbers, (std::vector<uint16_t>{11}));
 }
 
+TEST_F(ProducerLossRecoveryTest, TimerNacksAGapAtTheEndOfABurstWithoutAnotherPacket) {
+  receive(10);
+  receive(12);  // then the sender goes quiet (end of a frame burst)
+  producer_.sendDueNacks(std::chrono::steady_clock::now());
+  EXPECT_TRUE(sentNacks().empty()) << "not before the reorder delay";
+  // What the worker's tick does (Worker::onTick -> Router::onTimer -> Producer::sendDueNacks).
+  producer_.sendDueNacks(std::chrono::steady_clock::now() + 30ms);
+  auto nacks = sentNacks();
+  ASSERT_EQ(nacks.size(), 1u);
+  EXPECT_EQ(nacks[0].lostSequenceNumbers, (std::vector<uint16_t>{11}));
+}
+
 TEST_F(ProducerLossRecoveryTest, UnwrapsRtxIntoTheMediaStreamAndCountsIt) {
   receive(10);
   receive(12);

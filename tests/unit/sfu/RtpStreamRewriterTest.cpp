@@ -33,6 +33,33 @@ TEST(RtpStreamRewriter, ContinuesAcrossProducerSwitch) {
   EXPECT_EQ(next->timestamp, out->timestamp + 3000);
 }
 
+TEST(RtpStreamRewriter, AlignsANewSourcesClockWhenTheDeltaIsKnown) {
+  RtpStreamRewriter r(90000);
+  auto t0 = Clock::now();
+  for (uint16_t i = 0; i < 10; ++i) r.rewrite(100 + i, 9000 + i * 3000, t0 + i * 33ms);
+  // The new source's clock runs 5,000,000 ticks behind the old one: its frame 10 is the old one's
+  // 9000 + 10 * 3000.
+  r.markSourceSwitch(5'000'000u);
+  auto out = r.rewrite(500, 9000 + 10 * 3000 - 5'000'000u, t0 + 9 * 33ms + 2ms);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->sequenceNumber, 110);
+  EXPECT_EQ(out->timestamp, 9000u + 10 * 3000);
+}
+
+TEST(RtpStreamRewriter, IgnoresADeltaThatWouldRepeatOrJumpTheClock) {
+  RtpStreamRewriter r(90000);
+  auto t0 = Clock::now();
+  for (uint16_t i = 0; i < 10; ++i) r.rewrite(100 + i, 9000 + i * 3000, t0 + i * 33ms);
+  r.markSourceSwitch(0u);  // claims the new packet is the old frame 9 again
+  auto out = r.rewrite(500, 9000 + 9 * 3000, t0 + 9 * 33ms + 100ms);
+  ASSERT_TRUE(out);
+  EXPECT_NEAR(static_cast<double>(out->timestamp), 36000 + 9000, 90) << "wall-clock continuation instead";
+  r.markSourceSwitch(90000u * 30);  // 30 s ahead: a bogus Sender Report
+  auto later = r.rewrite(900, 1000, t0 + 9 * 33ms + 133ms);
+  ASSERT_TRUE(later);
+  EXPECT_NEAR(static_cast<double>(later->timestamp), static_cast<double>(out->timestamp) + 2970, 90);
+}
+
 TEST(RtpStreamRewriter, WrapsSequenceNumbersAcrossSwitch) {
   RtpStreamRewriter r(48000);
   auto t0 = Clock::now();

@@ -43,6 +43,25 @@ TEST(RequestSchema, RejectsMissingAndOutOfRangeFields) {
             "invalid_request:data.roomId: only letters, digits, '-' and '_' allowed");
 }
 
+TEST(RequestSchema, ChecksSimulcastLayerRanges) {
+  const std::string m = "setConsumerPreferredLayers";
+  EXPECT_EQ(codeOf(m, {{"consumerId", "c1"}, {"spatialLayer", 2}}), "ok");
+  EXPECT_EQ(codeOf(m, {{"consumerId", "c1"}, {"spatialLayer", 0}, {"temporalLayer", 1}}), "ok");
+  EXPECT_EQ(codeOf(m, {{"consumerId", "c1"}, {"spatialLayer", 3}}),
+            "invalid_request:data.spatialLayer: expected 0..2");
+  EXPECT_EQ(codeOf(m, {{"consumerId", "c1"}, {"spatialLayer", -1}}),
+            "invalid_request:data.spatialLayer: expected 0..2");
+  EXPECT_EQ(codeOf(m, {{"consumerId", "c1"}, {"spatialLayer", 18446744073709551615ull}}),
+            "invalid_request:data.spatialLayer: expected 0..2");
+  EXPECT_EQ(codeOf(m, {{"consumerId", "c1"}, {"spatialLayer", 1.5}}),
+            "invalid_request:data.spatialLayer: expected integer");
+  EXPECT_EQ(codeOf(m, {{"consumerId", "c1"}, {"spatialLayer", "2"}}),
+            "invalid_request:data.spatialLayer: expected integer");
+  EXPECT_EQ(codeOf(m, {{"consumerId", "c1"}, {"spatialLayer", 1}, {"temporalLayer", 9}}),
+            "invalid_request:data.temporalLayer: expected 0..2");
+  EXPECT_EQ(codeOf(m, {{"spatialLayer", 1}}), "invalid_request:data.consumerId: missing");
+}
+
 TEST(RequestSchema, CountsDisplayNameLengthInCharactersNotBytes) {
   std::string name;
   for (int i = 0; i < 64; ++i) name += "é";  // 128 bytes, 64 characters
