@@ -1,10 +1,11 @@
-// Everything that belongs to one signaling connection: the socket, the mediasoup Device,
-// both transports, our producers and our consumers. The server frees its side when the
-// socket closes, so a reconnect throws a link away whole and builds a new one.
+// Everything that belongs to one peer on the server: the socket, the mediasoup Device,
+// both transports, our producers and our consumers. When only the socket drops, a resume
+// keeps the link and swaps its socket (SessionResume.ts); when the peer is gone on the
+// server, a reconnect throws the link away whole and builds a new one.
 import type { Device, types as ms } from 'mediasoup-client';
 import type { SignalingClient } from '../signaling/SignalingClient';
 import { SignalingError } from '../signaling/SignalingError';
-import type { ProducerSource } from '../signaling/protocol';
+import type { ConsumerType, ProducerSource } from '../signaling/protocol';
 import type { FirstConnectWatch } from './mediaConnect';
 
 export interface ConsumerEntry {
@@ -14,6 +15,8 @@ export interface ConsumerEntry {
   /** Translated voices: the language spoken and whose speech it is. */
   language?: string;
   speakerPeerId?: string;
+  /** The server's consumer type; a "simulcast" one takes setConsumerPreferredLayers. */
+  type?: ConsumerType;
 }
 
 let nextLinkId = 1;
@@ -42,15 +45,30 @@ export class CallLink {
   readonly recvReady: Promise<void>;
   /** True once the server answered `join` on this link. */
   joined = false;
+  /** Our peer id and the token that lets a new socket resume it (absent: the server keeps no peers). */
+  peerId: string | undefined;
+  resumeToken: string | undefined;
   private settleRecvReady: (ok: boolean) => void = () => {};
   private isClosed = false;
   private receiveClosed = false;
 
-  constructor(readonly signaling: SignalingClient) {
+  constructor(private current: SignalingClient) {
     this.recvReady = new Promise<void>((resolve, reject) => {
       this.settleRecvReady = (ok) => (ok ? resolve() : reject(new SignalingError('closed', 'No receive transport')));
     });
     this.recvReady.catch(() => {});
+  }
+
+  /** The socket in use now; a resume replaces it. */
+  get signaling(): SignalingClient {
+    return this.current;
+  }
+
+  /** A resumed socket takes over; the dropped one is closed (a no-op if it already is). */
+  useSignaling(next: SignalingClient): void {
+    const previous = this.current;
+    this.current = next;
+    if (previous !== next) previous.close();
   }
 
   get closed(): boolean {

@@ -106,13 +106,32 @@ describe('CallSession media connection', () => {
     expect(mediaError(s)).toBeUndefined();
   });
 
-  it('reconnects without the media error when a transport that was connected fails', async () => {
+  it('restarts ICE on the same transport when one that was connected fails, without rejoining', async () => {
     const sfu = new FakeSfu();
+    sfu.overrides.set('restartIce', () => ({ iceParameters: testFakeParameters.generateTransportRemoteParameters().iceParameters }));
+    const s = (session = await joined(sfu));
+    const link = linkOf(s);
+    link.sendTransport.handler.setConnectionState('connected');
+    link.sendTransport.handler.setConnectionState('failed');
+    expect(s.state.phase).toBe('joined');
+    await until(() => sfu.log.some((r) => r.method === 'restartIce'), 'the restartIce request');
+    link.sendTransport.handler.setConnectionState('connected');
+    await until(() => s.iceRestart.stats().recovered === 1, 'the recovery');
+    expect(s.state.phase).toBe('joined');
+    expect(s.state.rejoins).toBe(0);
+    expect(linkOf(s)).toBe(link);
+  });
+
+  it('rejoins without the media error when the server refuses the ICE restart of a failed transport', async () => {
+    const sfu = new FakeSfu();
+    sfu.overrides.set('restartIce', () => {
+      throw Object.assign(new Error('transport not found'), { code: 'not_found' });
+    });
     const s = (session = await joined(sfu));
     linkOf(s).sendTransport.handler.setConnectionState('connected');
     linkOf(s).sendTransport.handler.setConnectionState('failed');
-    expect(s.state.phase).toBe('reconnecting');
-    expect(s.state.reconnect!.reason).toContain('Media connection failed (send transport)');
+    await until(() => s.state.phase === 'reconnecting', 'reconnecting');
+    expect(s.state.reconnect!.reason).toContain('ICE restart failed (send transport)');
     expect(mediaError(s)).toBeUndefined();
     await until(() => s.state.phase === 'joined' && s.state.rejoins === 1, 'the rejoin');
   });

@@ -46,9 +46,9 @@ describe('CallSession', () => {
     expect(Object.values(s.peers.bob!.consumers).map((c) => c.kind).sort()).toEqual(['audio', 'video']);
     expect(session.timeline.joinedAt).toBeTypeOf('number');
 
-    // The camera was asked for 640x480@30 (ideal).
+    // The camera was asked for 1280x720@30 (ideal): three simulcast layers need 720p.
     const constraints = made.getUserMedia.mock.calls[0]![0];
-    expect(constraints.video).toMatchObject({ width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 30 } });
+    expect(constraints.video).toMatchObject({ width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } });
   });
 
   it('consumes a newProducer, shows pause/resume, and drops a closed consumer', async () => {

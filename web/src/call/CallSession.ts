@@ -1,9 +1,10 @@
 // The call flow of docs/protocol.md ("Call flow"), driven by plain TypeScript so it can
 // be tested without React or a browser. It owns the signaling client, the mediasoup
 // Device, both transports, the local producers and every consumer, and reports what
-// the UI needs through a Store<CallState>. Transports, local capture, screen capture,
-// stats and translated voices live in their own modules; this file sequences them.
-import type { Device, types as ms } from 'mediasoup-client';
+// the UI needs through a Store<CallState>. Transports and whether they connect, local
+// capture and producers, screen capture, reconnecting, stats and translated voices live
+// in their own modules; this file sequences them.
+import type { Device } from 'mediasoup-client';
 import type { SignalingClient } from '../signaling/SignalingClient';
 import { SignalingError } from '../signaling/SignalingError';
 import {
@@ -16,17 +17,12 @@ import { readTokenHints, type JoinCredentials } from '../access/roomAccess';
 import type { JoinPermissions } from '../signaling/protocol';
 import { CallLink } from './CallLink';
 import { describeError as describe } from './describeError';
-import { acquireLocalMedia, live } from './localMedia';
-import {
-  DEFAULT_MEDIA_CONNECT_TIMEOUT_MS,
-  FirstConnectWatch,
-  MEDIA_CONNECT_FAILED,
-  mediaConnectFailureMessage,
-} from './mediaConnect';
+import { acquireLocalMedia } from './localMedia';
+import { LocalProducers } from './LocalProducers';
+import { DEFAULT_MEDIA_CONNECT_TIMEOUT_MS } from './mediaConnect';
 import {
   readConsumerStats,
   readIceRoute,
-  readLocalCandidateCount,
   readMicSourceStats,
   readTranslationAudio,
   type ConsumerStats,
@@ -34,13 +30,21 @@ import {
   type MicSourceStats,
   type TranslationAudioInfo,
 } from './mediaStats';
-import { DEFAULT_RECONNECT_POLICY, isRetryableError, isTerminalClose, reconnectDelay, type ReconnectPolicy } from './reconnectPolicy';
+import { DEFAULT_RECONNECT_POLICY, isTerminalClose, type ReconnectPolicy } from './reconnectPolicy';
+import { Reconnection } from './Reconnection';
 import { RemoteMedia } from './RemoteMedia';
+import { IceRestartController } from './iceRestart';
+import { VideoLayerControl } from './VideoLayerControl';
+import { LocalDevices, type MediaDevicesLike } from './LocalDevices';
+import { withPreferredDevices, type KeyValueStore } from './devices';
+import { ConnectionStatsSampler } from './connectionStats';
 import type { GetDisplayMedia } from './ScreenCapture';
 import { ScreenShare } from './ScreenShare';
 import { Store } from './Store';
-import { createTransport, type IceOptions } from './transports';
+import type { IceOptions } from './transports';
+import { TransportConnectivity } from './TransportConnectivity';
 import { TranslationController, type TranslationDeps } from '../translation/TranslationController';
+import { ActiveSpeakerTracker } from './activeSpeaker';
 import { TranslationVoices } from '../translation/TranslationVoices';
 import { VoiceMonitor, type CreateLevelMeter } from '../translation/VoiceMonitor';
 import { sameChoice, type LanguageSettings } from '../translation/languages';
@@ -49,8 +53,6 @@ import {
   initialCallState,
   type CallAction,
   type CallState,
-  type TransportDirection,
-  type TransportState,
 } from './callState';
 
 export type CallStore = Store<CallState, CallAction>;
@@ -76,6 +78,8 @@ export interface CallSessionDeps {
   resolveIceServers?: (fromJoin: RTCIceServer[]) => RTCIceServer[];
   /** How long a transport may take to connect the first time (DEFAULT_MEDIA_CONNECT_TIMEOUT_MS). */
   mediaConnectTimeoutMs?: number;
+  /** Device lists and where the chosen devices are remembered; without them no device choice. */
+  devices?: { storage?: KeyValueStore; mediaDevices?: MediaDevicesLike };
 }
 
 export interface CallTimeline {
@@ -95,6 +99,16 @@ export class CallSession {
   readonly translation: TranslationController;
   /** Levels of translated voices and which originals are ducked. */
   readonly voice: VoiceMonitor;
+  /** The room's dominant speaker and who speaks now (activeSpeaker.ts). */
+  readonly speakers = new ActiveSpeakerTracker();
+  /** ICE restarts of the current link's transports before any rejoin (iceRestart.ts). */
+  readonly iceRestart: IceRestartController;
+  /** Remote cameras: the simulcast layer each tile needs, paused while not seen. */
+  readonly videoLayers: VideoLayerControl;
+  /** Microphone, camera and speaker choice. */
+  readonly devices: LocalDevices;
+  /** RTT, bitrates, loss and layers for the settings panel (reads while subscribed). */
+  readonly connectionStats: ConnectionStatsSampler;
   readonly timeline: CallTimeline = {
     joinedAt: undefined,
     firstRemoteFrameAt: undefined,
@@ -103,35 +117,62 @@ export class CallSession {
   };
 
   private readonly deps: CallSessionDeps;
-  private readonly policy: ReconnectPolicy;
   private readonly voices: TranslationVoices;
   private readonly screen: ScreenShare;
   private readonly remote: RemoteMedia;
+  /** Resuming or rejoining after the server was lost (Reconnection.ts). */
+  private readonly reconnection: Reconnection;
+  /** Whether each link's transports connect, and what happens when not (TransportConnectivity.ts). */
+  private readonly connectivity: TransportConnectivity;
+  /** Our microphone and camera producers on the current link (LocalProducers.ts). */
+  private readonly producers: LocalProducers;
   /** The current connection; replaced whole by a reconnect. */
   private link: CallLink | undefined;
-  /** The lost link while reconnecting: its consumers stay open so tiles keep their last frame. */
-  private frozenLink: CallLink | undefined;
   private localStream: MediaStream | undefined;
   private localMedia: Promise<MediaStream | undefined> | undefined;
   private roomId = '';
   private displayName = '';
   private ended = false;
-  private reconnecting = false;
-  /** Cuts a reconnect backoff wait short (leave). */
-  private wakeBackoff: (() => void) | undefined;
   private joinStarted = false;
   /** Token and passcode, sent with every join (rejoins too). */
   private credentials: JoinCredentials = {};
   private joinPermissions: JoinPermissions = { publish: true, subscribe: true, chat: true };
-  /** Links in a row whose media never connected; a second one stops rejoining for it. */
-  private unreachableLinks = 0;
 
   constructor(deps: CallSessionDeps, store?: CallStore) {
     this.deps = deps;
-    this.policy = deps.reconnectPolicy ?? DEFAULT_RECONNECT_POLICY;
     this.store = store ?? new Store(callReducer, initialCallState());
     this.translation = new TranslationController(deps.translation);
     this.voice = new VoiceMonitor(deps.createLevelMeter, deps.now);
+    this.iceRestart = new IceRestartController({
+      isCurrent: (link) => this.isCurrent(link) && link.joined,
+      fallback: (link, reason) => this.reconnection.onLinkLost(link, reason, false),
+      now: deps.now,
+      ...(typeof window !== 'undefined' ? { onlineEvents: window } : {}),
+      log: (m) => console.info(m),
+    });
+    this.reconnection = new Reconnection({
+      now: () => deps.now(),
+      random: deps.random,
+      policy: deps.reconnectPolicy ?? DEFAULT_RECONNECT_POLICY,
+      timeline: this.timeline,
+      ended: () => this.ended,
+      isCurrent: (link) => this.isCurrent(link),
+      openLink: () => this.openLink(),
+      rejoin: (link) => this.runJoin(link, true),
+      openSignaling: (link) => this.wireSignaling(link, deps.createSignaling()),
+      notify: (link, n) => this.onNotification(link, n),
+      state: () => this.state,
+      dispatch: (a) => this.dispatch(a),
+      fail: (err, context) => this.fail(err, context),
+    });
+    this.connectivity = new TransportConnectivity({
+      isCurrent: (link) => this.isCurrent(link),
+      assertLive: (link) => this.assertLive(link),
+      dispatch: (a) => this.dispatch(a),
+      warn: (code, message) => this.warn(code, message),
+      observeIceRestart: (link, direction, state) => this.iceRestart.observe(link, direction, state),
+      linkLost: (link, reason) => this.reconnection.onLinkLost(link, reason, false),
+    });
     this.screen = new ScreenShare(deps.getDisplayMedia, {
       link: () => this.link,
       isCurrent: (link) => this.isCurrent(link),
@@ -139,6 +180,15 @@ export class CallSession {
       ended: () => this.ended,
       dispatch: (a) => this.dispatch(a),
       warn: (code, message) => this.warn(code, message),
+    });
+    this.producers = new LocalProducers({
+      link: () => this.link,
+      isCurrent: (link) => this.isCurrent(link),
+      ended: () => this.ended,
+      state: () => this.state,
+      dispatch: (a) => this.dispatch(a),
+      warn: (code, message) => this.warn(code, message),
+      sendScreen: (link) => this.screen.sendOn(link),
     });
     this.remote = new RemoteMedia({
       state: () => this.state,
@@ -158,8 +208,16 @@ export class CallSession {
       },
       this.voice,
     );
+    this.videoLayers = new VideoLayerControl({ link: () => this.link, isCurrent: (l) => this.isCurrent(l), dispatch: (a) => this.dispatch(a) });
+    this.devices = new LocalDevices(
+      { link: () => this.link, localStream: () => this.localMedia ?? Promise.resolve(undefined), getUserMedia: deps.getUserMedia, dispatch: (a) => this.dispatch(a), warn: (c, m) => this.warn(c, m) },
+      deps.devices?.storage,
+      deps.devices?.mediaDevices,
+    );
+    this.connectionStats = new ConnectionStatsSampler(() => this.link, () => this.videoLayers.snapshot());
     this.store.subscribe(() => {
       if (!this.ended) this.voices.syncMeters();
+      if (!this.ended) this.videoLayers.reconcile();
     });
   }
 
@@ -208,7 +266,7 @@ export class CallSession {
     this.dispatch({ type: 'connecting', roomId, displayName });
     // Media capture runs while we talk to the server; the permission prompt overlaps the RTTs.
     const capture = this.joinPermissions.publish
-      ? acquireLocalMedia(this.deps.getUserMedia, (code, message) => this.warn(code, message))
+      ? acquireLocalMedia(withPreferredDevices(this.deps.getUserMedia, () => this.devices.choice), (code, message) => this.warn(code, message))
       : Promise.resolve(undefined);
     this.localMedia = capture.then((stream) => {
       if (this.ended) stream?.getTracks().forEach((t) => t.stop());
@@ -230,22 +288,29 @@ export class CallSession {
     const signaling = this.deps.createSignaling();
     const link = new CallLink(signaling);
     this.link = link;
+    this.wireSignaling(link, signaling);
+    return link;
+  }
+
+  /** Events of `signaling` count only while it is the link's socket (a resume swaps it). */
+  private wireSignaling(link: CallLink, signaling: SignalingClient): SignalingClient {
+    const inUse = () => this.isCurrent(link) && link.signaling === signaling;
     signaling.on('notification', (n) => {
-      if (this.isCurrent(link)) this.onNotification(link, n);
+      if (inUse()) this.onNotification(link, n);
     });
     signaling.on('close', (ev) => {
-      if (ev.byClient) return;
+      if (ev.byClient || link.signaling !== signaling) return;
       const how = `code ${ev.code}${ev.reason ? `: ${ev.reason}` : ''}`;
       if (isTerminalClose(ev.code)) {
-        this.onLinkLost(link, `The server closed the connection (${how})`, true);
+        this.reconnection.onLinkLost(link, `The server closed the connection (${how})`, true);
       } else {
-        this.onLinkLost(link, `Lost the connection to the server (${how})`, false);
+        this.reconnection.onLinkLost(link, `Lost the connection to the server (${how})`, false, true);
       }
     });
     signaling.on('protocolError', (err) => {
-      if (this.isCurrent(link)) this.dispatch({ type: 'error', code: err.code, message: `Server: ${err.message}`, fatal: false });
+      if (inUse()) this.dispatch({ type: 'error', code: err.code, message: `Server: ${err.message}`, fatal: false });
     });
-    return link;
+    return signaling;
   }
 
   /** The protocol.md call flow on one link. `rejoin`: a reconnect, with local media already known. */
@@ -269,6 +334,8 @@ export class CallSession {
     });
     this.assertLive(link);
     link.joined = true;
+    link.peerId = joined.peerId;
+    link.resumeToken = joined.resumeToken;
     // Changed while the join was on its way: the server has the old choice.
     if (!sameChoice(sentChoice, this.translation.choice)) {
       signaling.request('setLanguages', this.translation.choice).catch((err: unknown) => {
@@ -280,7 +347,7 @@ export class CallSession {
     else this.timeline.joinedAt = this.deps.now();
     this.dispatch({ type: 'joined', selfPeerId: joined.peerId, peers: joined.peers, rejoin });
     // The tiles from before are replaced now; their frozen frames can go.
-    this.releaseFrozenLink();
+    this.reconnection.releaseFrozenLink();
     void this.loadTranslationInfo(link, joined.translation);
 
     const ice: IceOptions = {
@@ -288,8 +355,8 @@ export class CallSession {
       ...(this.deps.iceTransportPolicy ? { iceTransportPolicy: this.deps.iceTransportPolicy } : {}),
     };
     const connectTimeout = this.deps.mediaConnectTimeoutMs ?? DEFAULT_MEDIA_CONNECT_TIMEOUT_MS;
-    link.firstConnect = new FirstConnectWatch(connectTimeout, (direction) => this.onMediaUnreachable(link, direction, ice, false));
-    const recvSetup = this.createLinkTransport(link, 'recv', ice);
+    this.connectivity.watchFirstConnect(link, ice, connectTimeout);
+    const recvSetup = this.connectivity.create(link, 'recv', ice);
     recvSetup.then(
       () => link.markRecvReady(true),
       () => link.markRecvReady(false),
@@ -298,9 +365,9 @@ export class CallSession {
     const consumeExisting = recvSetup.then(() =>
       Promise.all(joined.peers.flatMap((p) => p.producers).map((pr) => this.remote.consume(link, pr))),
     );
-    const sendSetup = this.createLinkTransport(link, 'send', ice);
+    const sendSetup = this.connectivity.create(link, 'send', ice);
     const produceLocal = Promise.all([sendSetup, this.localMedia]).then(([, stream]) =>
-      this.produceLocal(link, this.joinPermissions.publish ? stream : undefined, rejoin),
+      this.producers.send(link, this.joinPermissions.publish ? stream : undefined, rejoin),
     );
     await Promise.all([consumeExisting, produceLocal]);
   }
@@ -327,111 +394,8 @@ export class CallSession {
     await Promise.all(tasks);
   }
 
-  private createLinkTransport(link: CallLink, direction: TransportDirection, ice: IceOptions): Promise<ms.Transport> {
-    return createTransport(link, direction, ice, {
-      assertLive: () => this.assertLive(link),
-      connecting: () => link.firstConnect?.started(direction),
-      stateChanged: (state) => this.onTransportState(link, direction, state, ice),
-      gatheringComplete: () => void this.checkGathered(link, direction, ice),
-    });
-  }
-
-  /**
-   * Gathering ended without a single local candidate: this transport can never connect, and
-   * the browser never says `failed` for it (ICE stays `new`). Seen with relay-only ICE when
-   * the TURN server refuses the credential.
-   */
-  private async checkGathered(link: CallLink, direction: TransportDirection, ice: IceOptions): Promise<void> {
-    const transport = direction === 'send' ? link.sendTransport : link.recvTransport;
-    if (!transport || !this.isCurrent(link) || link.firstConnect?.everConnected(direction)) return;
-    const candidates = await readLocalCandidateCount(transport);
-    if (candidates === 0 && !link.firstConnect?.everConnected(direction)) this.onMediaUnreachable(link, direction, ice, true);
-  }
-
-  private onTransportState(link: CallLink, direction: TransportDirection, state: TransportState, ice: IceOptions): void {
-    if (!this.isCurrent(link)) return;
-    this.dispatch({ type: 'transportState', direction, state });
-    const verdict = link.firstConnect?.observe(direction, state) ?? 'other';
-    if (verdict === 'connected') {
-      this.unreachableLinks = 0;
-      // Media got through after all (a slow first connect): the warning no longer holds.
-      this.dispatch({ type: 'clearErrors', code: MEDIA_CONNECT_FAILED });
-    } else if (verdict === 'failedBeforeConnecting') {
-      this.onMediaUnreachable(link, direction, ice, true);
-    } else if (state === 'failed') {
-      // ICE consent lost (server gone, network changed): the same way back as a lost socket.
-      this.onLinkLost(link, `Media connection failed (${direction} transport)`, false);
-    }
-  }
-
-  /**
-   * A transport of this link never connected: it failed (`failed`) or ran out of time. The
-   * user is told why media is missing. A failure rejoins once, which brings fresh TURN
-   * credentials; when the next link cannot connect either, rejoining again would only
-   * repeat it, so the call stays as it is (signaling, chat and captions still work).
-   */
-  private onMediaUnreachable(link: CallLink, direction: TransportDirection, ice: IceOptions, failed: boolean): void {
-    if (!this.isCurrent(link)) return;
-    if (!link.mediaUnreachable) {
-      link.mediaUnreachable = true;
-      this.unreachableLinks++;
-      this.warn(MEDIA_CONNECT_FAILED, mediaConnectFailureMessage(ice));
-    }
-    if (failed && this.unreachableLinks < 2) this.onLinkLost(link, `Media connection failed (${direction} transport)`, false);
-  }
-
-  /**
-   * Sends the microphone and camera, and the screen if one is shared. On a rejoin the same
-   * tracks are sent again, and a device the user had turned off is paused straight away so
-   * it stays off for everyone.
-   */
-  private async produceLocal(link: CallLink, stream: MediaStream | undefined, rejoin: boolean): Promise<void> {
-    if (!this.isCurrent(link)) return;
-    const transport = link.sendTransport!;
-    const device = link.device!;
-    const audio = live(stream?.getAudioTracks()[0]);
-    const video = live(stream?.getVideoTracks()[0]);
-    if (video && !rejoin) this.dispatch({ type: 'localMedia', patch: { videoTrack: video } });
-
-    const produce = async (track: MediaStreamTrack, source: 'mic' | 'webcam'): Promise<void> => {
-      const key = source === 'mic' ? 'micOn' : 'camOn';
-      const wantOn = rejoin ? this.state.local[key] : true;
-      // A producer paused on the old link disabled this track; enable it to match.
-      track.enabled = wantOn;
-      try {
-        const producer = await transport.produce({ track, appData: { source }, stopTracks: false });
-        if (!this.isCurrent(link)) return;
-        if (source === 'mic') link.micProducer = producer;
-        else link.camProducer = producer;
-        if (rejoin) {
-          if (!this.state.local[key]) await this.pauseNewProducer(link, producer);
-        } else {
-          this.dispatch({
-            type: 'localMedia',
-            patch: source === 'mic' ? { micOn: true, micAvailable: true } : { camOn: true, camAvailable: true },
-          });
-        }
-      } catch (err) {
-        if (!this.isCurrent(link)) return;
-        this.warn('produce_failed', `Could not send your ${source === 'mic' ? 'microphone' : 'camera'}: ${describe(err)}`);
-      }
-    };
-
-    const tasks: Promise<void>[] = [];
-    if (audio && device.canProduce('audio')) tasks.push(produce(audio, 'mic'));
-    if (video && device.canProduce('video')) tasks.push(produce(video, 'webcam'));
-    // From here on a screen shared later is sent by ScreenShare.start itself.
-    link.localProduced = true;
-    tasks.push(this.screen.sendOn(link));
-    await Promise.all(tasks);
-  }
-
-  private async pauseNewProducer(link: CallLink, producer: ms.Producer): Promise<void> {
-    producer.pause();
-    await link.signaling.request('pauseProducer', { producerId: producer.id });
-  }
-
   private onNotification(link: CallLink, n: Notification): void {
+    if (this.speakers.onNotification(n)) return;
     switch (n.method) {
       case 'peerJoined':
         this.dispatch({ type: 'peerJoined', id: n.data.id, displayName: n.data.displayName, languages: n.data.languages });
@@ -443,6 +407,12 @@ export class CallSession {
       }
       case 'caption':
         this.translation.onCaption(n.data);
+        break;
+      case 'peerConnectionState':
+        this.dispatch({ type: 'peerConnectionState', peerId: n.data.peerId, reconnecting: n.data.state === 'reconnecting' });
+        break;
+      case 'consumerLayersChanged':
+        this.videoLayers.onLayersChanged(n.data.consumerId, n.data.spatialLayer);
         break;
       case 'chat':
         this.dispatch({
@@ -457,133 +427,14 @@ export class CallSession {
     }
   }
 
-  // ---- Losing the server and getting back -----------------------------------------------
-
-  /**
-   * The socket closed or a transport failed. A call that was joined goes to
-   * "reconnecting"; a link still joining lets its own flow see the error.
-   */
-  private onLinkLost(link: CallLink, reason: string, terminal: boolean): void {
-    if (!this.isCurrent(link)) return;
-    if (terminal) {
-      this.fail(new SignalingError('closed', reason), 'Disconnected');
-      return;
-    }
-    if (!link.joined) return;
-    if (this.reconnecting) {
-      // A rejoin in flight lost its new link: its attempt fails and the loop tries again.
-      link.close();
-      return;
-    }
-    this.startReconnect(link, reason);
-  }
-
-  private startReconnect(link: CallLink, reason: string): void {
-    this.reconnecting = true;
-    const since = this.deps.now();
-    this.timeline.lostAt = since;
-    // Tiles keep their last frame: their peers stay in the state, and their consumers open,
-    // until the rejoin replaces them.
-    link.close({ keepReceiving: true });
-    this.frozenLink = link;
-    console.warn(`[CallSession] ${reason}; reconnecting`);
-    this.dispatch({ type: 'reconnecting', reason, since });
-    void this.reconnectLoop(since);
-  }
-
-  private async reconnectLoop(since: number): Promise<void> {
-    let lastError: string | undefined;
-    for (let attempt = 1; ; attempt++) {
-      const delay = reconnectDelay(attempt, this.policy, this.deps.random);
-      const now = this.deps.now();
-      if (now - since + delay > this.policy.giveUpAfterMs) {
-        const secs = Math.round((now - since) / 1000);
-        this.fail(
-          new SignalingError('reconnect_failed', `Could not reconnect after ${secs} s${lastError ? ` (${lastError})` : ''}`),
-          'Connection lost',
-        );
-        return;
-      }
-      this.dispatch({ type: 'reconnectAttempt', attempt: attempt - 1, nextAttemptAt: now + delay, lastError });
-      await this.backoff(delay);
-      if (this.ended) return;
-      this.dispatch({ type: 'reconnectAttempt', attempt, nextAttemptAt: undefined });
-      const link = this.openLink();
-      try {
-        await this.runJoin(link, true);
-        if (link.closed) throw new SignalingError('closed', 'Lost the connection while rejoining');
-        this.reconnecting = false;
-        return;
-      } catch (err) {
-        if (this.ended) return;
-        const retry = link.closed || isRetryableError(err);
-        link.close();
-        if (!retry) {
-          this.fail(err, 'Could not rejoin the call');
-          return;
-        }
-        lastError = describe(err);
-        // The attempt got as far as a join response (phase "joined"): show reconnecting again.
-        if (link.joined) this.dispatch({ type: 'reconnecting', reason: lastError, since });
-      }
-    }
-  }
-
-  private releaseFrozenLink(): void {
-    this.frozenLink?.close();
-    this.frozenLink = undefined;
-  }
-
-  private backoff(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeBackoff = done;
-    }).finally(() => {
-      this.wakeBackoff = undefined;
-    });
-  }
-
   // ---- User actions ---------------------------------------------------------------------
 
   async setMicEnabled(on: boolean): Promise<void> {
-    await this.setProducerEnabled('mic', on);
+    await this.producers.setEnabled('mic', on);
   }
 
   async setCamEnabled(on: boolean): Promise<void> {
-    await this.setProducerEnabled('cam', on);
-  }
-
-  private async setProducerEnabled(which: 'mic' | 'cam', on: boolean): Promise<void> {
-    if (this.ended) return;
-    const key = which === 'mic' ? 'micOn' : 'camOn';
-    const link = this.link;
-    const producer = which === 'mic' ? link?.micProducer : link?.camProducer;
-    if (!link || link.closed || !producer || producer.closed) {
-      // While reconnecting only the wish is kept; the rejoin sends the device in that state.
-      const available = which === 'mic' ? this.state.local.micAvailable : this.state.local.camAvailable;
-      if (this.state.phase === 'reconnecting' && available) this.dispatch({ type: 'localMedia', patch: { [key]: on } });
-      return;
-    }
-    if (on === !producer.paused) return;
-    // Local first: the button reacts at once and no more media is sent.
-    if (on) producer.resume();
-    else producer.pause();
-    this.dispatch({ type: 'localMedia', patch: { [key]: on } });
-    try {
-      await link.signaling.request(on ? 'resumeProducer' : 'pauseProducer', { producerId: producer.id });
-    } catch (err) {
-      // The link went away meanwhile: the wish stands and a rejoin applies it.
-      if (!this.isCurrent(link)) return;
-      // The server did not follow: put the local side back so both agree.
-      if (on) producer.pause();
-      else producer.resume();
-      this.dispatch({ type: 'localMedia', patch: { [key]: !on } });
-      this.warn('toggle_failed', `Could not turn ${which === 'mic' ? 'microphone' : 'camera'} ${on ? 'on' : 'off'}: ${describe(err)}`);
-    }
+    await this.producers.setEnabled('cam', on);
   }
 
   async sendChat(text: string): Promise<boolean> {
@@ -643,7 +494,7 @@ export class CallSession {
     if (this.ended) return;
     const link = this.link;
     this.ended = true;
-    this.wakeBackoff?.();
+    this.reconnection.wake();
     if (link && link.joined && !link.closed && link.signaling.state === 'open') {
       try {
         await link.signaling.request('leave', {}, { timeoutMs: 3000 });
@@ -659,11 +510,14 @@ export class CallSession {
   private teardown(): void {
     this.ended = true;
     this.voice.close();
+    this.iceRestart.close();
+    this.videoLayers.close();
     this.translation.close();
-    this.wakeBackoff?.();
+    this.speakers.close();
+    this.reconnection.wake();
     this.screen.release();
     this.link?.close();
-    this.releaseFrozenLink();
+    this.reconnection.releaseFrozenLink();
     this.localStream?.getTracks().forEach((t) => t.stop());
     this.localStream = undefined;
   }
@@ -676,6 +530,11 @@ export class CallSession {
   }
 
   // ---- Test hooks -----------------------------------------------------------------------
+
+  /** Closes the signaling socket as a network drop would (no `leave`); media is untouched. */
+  dropSignaling(): boolean {
+    return this.link?.signaling.dropSocket() ?? false;
+  }
 
   markRemoteFrame(): void {
     if (this.timeline.firstRemoteFrameAt === undefined) this.timeline.firstRemoteFrameAt = this.deps.now();

@@ -48,6 +48,9 @@ export class RemoteMedia {
         producerId: res.producerId,
         kind: res.kind,
         rtpParameters: this.withMid(res.rtpParameters),
+        // mediasoup-client names the remote stream after the CNAME, which a rid-simulcast producer
+        // may leave empty (Chrome puts no a=ssrc lines in its offer): "a=msid: <track>" is refused.
+        streamId: res.rtpParameters.rtcp?.cname || pr.peerId,
         appData: { peerId: pr.peerId, source: pr.source },
       });
       const voiceInfo = translation ? { language: pr.language, speakerPeerId: pr.speakerPeerId ?? pr.peerId } : {};
@@ -55,7 +58,8 @@ export class RemoteMedia {
         consumer.close();
         return;
       }
-      link.consumers.set(consumer.id, { consumer, peerId: pr.peerId, source: pr.source, ...voiceInfo });
+      const type = res.type ? { type: res.type } : {};
+      link.consumers.set(consumer.id, { consumer, peerId: pr.peerId, source: pr.source, ...voiceInfo, ...type });
       // The choice changed while we consumed: keep it, paused (the server's side starts paused).
       const unwanted = translation && !wantsTranslationVoice(pr, this.host.languageChoice(), this.host.state().selfPeerId);
       if (unwanted) consumer.pause();

@@ -20,6 +20,7 @@ export function browserDeps(): CallSessionDeps {
     createLevelMeter: createWebAudioMeter,
     ...(policy ? { iceTransportPolicy: policy } : {}),
     resolveIceServers,
+    devices: { storage: browserStorage(), ...(media ? { mediaDevices: media } : {}) },
   };
 }
 

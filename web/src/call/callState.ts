@@ -40,6 +40,8 @@ export interface RemotePeer {
   consumers: Readonly<Record<string, RemoteConsumer>>;
   /** What the peer speaks and reads; unknown from a server without translation. */
   languages?: LanguageChoice;
+  /** Its socket dropped and the server holds it for a resume: shown as "Reconnecting…", not gone. */
+  reconnecting?: boolean;
 }
 
 export interface LocalMedia {
@@ -96,6 +98,8 @@ export interface CallState {
   reconnect: ReconnectInfo | undefined;
   /** How many times the call was joined again after losing the server. */
   rejoins: number;
+  /** How many times a dropped socket resumed the same peer (no rejoin needed). */
+  resumes: number;
   roomId: string | undefined;
   displayName: string;
   selfPeerId: string | undefined;
@@ -112,7 +116,11 @@ export type CallAction =
   | { type: 'connecting'; roomId: string; displayName: string }
   /** `rejoin`: a reconnect joined again; every peer from before is replaced. */
   | { type: 'joined'; selfPeerId: string; peers: PeerInfo[]; rejoin?: boolean }
-  | { type: 'reconnecting'; reason: string; since: number }
+  /** `resuming`: only the socket is gone; transports and media stay as they are. */
+  | { type: 'reconnecting'; reason: string; since: number; resuming?: boolean }
+  /** The same peer was resumed on a new socket (docs/protocol.md "Reconnect"). */
+  | { type: 'resumed' }
+  | { type: 'peerConnectionState'; peerId: string; reconnecting: boolean }
   | { type: 'reconnectAttempt'; attempt: number; nextAttemptAt: number | undefined; lastError?: string }
   | { type: 'peerJoined'; id: string; displayName: string; languages?: LanguageChoice }
   | { type: 'peerLanguages'; peerId: string; languages: LanguageChoice }
@@ -140,6 +148,7 @@ export function initialCallState(): CallState {
     phase: 'idle',
     reconnect: undefined,
     rejoins: 0,
+    resumes: 0,
     roomId: undefined,
     displayName: '',
     selfPeerId: undefined,
@@ -182,6 +191,7 @@ export function callReducer(state: CallState, action: CallAction): CallState {
           producers,
           consumers: known?.consumers ?? {},
           ...(p.languages ?? known?.languages ? { languages: p.languages ?? known?.languages } : {}),
+          ...(p.reconnecting ? { reconnecting: true } : {}),
         };
         order.push(p.id);
       }
@@ -197,8 +207,19 @@ export function callReducer(state: CallState, action: CallAction): CallState {
         ...state,
         phase: 'reconnecting',
         reconnect: { reason: action.reason, since: action.since, attempt: 0, nextAttemptAt: undefined, lastError: undefined },
-        transports: { send: 'new', recv: 'new' },
+        transports: action.resuming ? state.transports : { send: 'new', recv: 'new' },
       };
+
+    case 'resumed':
+      if (state.phase !== 'reconnecting') return state;
+      return { ...state, phase: 'joined', reconnect: undefined, resumes: state.resumes + 1, errors: state.errors.filter((e) => !e.fatal) };
+
+    case 'peerConnectionState': {
+      const peer = state.peers[action.peerId];
+      if (!peer || (peer.reconnecting ?? false) === action.reconnecting) return state;
+      const { reconnecting: _was, ...rest } = peer;
+      return { ...state, peers: { ...state.peers, [peer.id]: action.reconnecting ? { ...rest, reconnecting: true } : rest } };
+    }
 
     case 'reconnectAttempt':
       if (state.phase !== 'reconnecting' || !state.reconnect) return state;
@@ -371,7 +392,14 @@ function rejoined(state: CallState, selfPeerId: string, list: PeerInfo[]): CallS
     if (p.id === selfPeerId) continue;
     const producers: Record<string, RemoteProducer> = {};
     for (const pr of p.producers) producers[pr.id] = toRemoteProducer(pr);
-    peers[p.id] = { id: p.id, displayName: p.displayName, producers, consumers: {}, ...(p.languages ? { languages: p.languages } : {}) };
+    peers[p.id] = {
+      id: p.id,
+      displayName: p.displayName,
+      producers,
+      consumers: {},
+      ...(p.languages ? { languages: p.languages } : {}),
+      ...(p.reconnecting ? { reconnecting: true } : {}),
+    };
     order.push(p.id);
   }
   return {

@@ -2,10 +2,13 @@
 // keeps one device when the other is missing or refused.
 import { describeError } from './describeError';
 
-/** 640x480 at 30 fps, as ideals: a camera that cannot do it still works. */
+/**
+ * 1280x720 at 30 fps, as ideals: a camera that cannot do it still works. 720p because Chrome
+ * sends only as many simulcast layers as the size allows (3 from 960x540 up, 2 for 640x480).
+ */
 export const CAMERA_CONSTRAINTS: MediaTrackConstraints = {
-  width: { ideal: 640 },
-  height: { ideal: 480 },
+  width: { ideal: 1280 },
+  height: { ideal: 720 },
   frameRate: { ideal: 30 },
 };
 

@@ -36,6 +36,8 @@ describe('what is retried', () => {
 
   it('treats only a policy close (1008) as final', () => {
     expect(isTerminalClose(1008)).toBe(true);
+    expect(isTerminalClose(4002)).toBe(true); // another socket resumed our peer
+    expect(isTerminalClose(4001)).toBe(false);
     expect(isTerminalClose(1006)).toBe(false);
     expect(isTerminalClose(1001)).toBe(false);
     expect(isTerminalClose(1000)).toBe(false);

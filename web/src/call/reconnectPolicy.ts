@@ -31,9 +31,12 @@ export function reconnectDelay(attempt: number, policy: ReconnectPolicy, random:
 /** RFC 6455 §7.4.1: 1008 is a policy violation (abuse limits, a refused session). */
 export const WS_POLICY_VIOLATION = 1008;
 
-/** A close the server meant: coming back would be refused again, so we do not retry. */
+/** docs/protocol.md "Closing": another socket resumed our peer; retrying would take it back and forth. */
+export const WS_REPLACED = 4002;
+
+/** A close the server meant: coming back would be refused again (or fight another tab), so we do not retry. */
 export function isTerminalClose(code: number): boolean {
-  return code === WS_POLICY_VIOLATION;
+  return code === WS_POLICY_VIOLATION || code === WS_REPLACED;
 }
 
 /**

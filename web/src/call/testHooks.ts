@@ -1,8 +1,10 @@
 // `window.__jb`: stable hooks for the browser end-to-end tests (tests/e2e).
 import type { CallSession, CallTimeline } from './CallSession';
-import type { CallError, CallState, ChatMessage, ReconnectInfo } from './callState';
+import type { CallError, CallState, ChatMessage, ReconnectInfo, TransportDirection } from './callState';
 import { overrideIceServers } from './iceConfig';
+import type { IceRestartStats } from './iceRestart';
 import { MEDIA_CONNECT_FAILED } from './mediaConnect';
+import { mediaQualityHooks, type MediaQualityHooks } from './mediaQualityHooks';
 import type { ConsumerStats, IceRoute, MicSourceStats, TranslationAudioInfo } from './mediaStats';
 import type { LanguageChoice, TranslationCapabilities } from '../signaling/protocol';
 import { captionText } from '../translation/captions';
@@ -50,12 +52,14 @@ export interface ScreenShareHook {
 /** The connection as the fault tests see it. */
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'left';
 
-export interface JbTestHooks {
+export interface JbTestHooks extends MediaQualityHooks {
   peerId(): string | undefined;
   stats(): Promise<ConsumerStats[]>;
   connectionState(): ConnectionState;
-  /** Details while reconnecting (attempt, reason), and how many rejoins succeeded. */
-  reconnect(): { info: ReconnectInfo | undefined; rejoins: number };
+  /** Details while reconnecting (attempt, reason), and how many rejoins / resumes succeeded. */
+  reconnect(): { info: ReconnectInfo | undefined; rejoins: number; resumes: number };
+  /** Closes our signaling socket as a network drop would (no `leave`); false if none is open. */
+  dropSignaling(): boolean;
   readonly timeline: CallTimeline;
   /** Caption lines held now (on screen unless captions are off: turning CC off only hides them). */
   captions(): CaptionLineHook[];
@@ -89,6 +93,13 @@ export interface JbTestHooks {
    * the server's again); e.g. an expired TURN credential. Set it before joining.
    */
   overrideIceServers(servers: RTCIceServer[] | undefined): void;
+  /** ICE restarts so far (iceRestart.ts): attempts, recoveries, fallbacks to a rejoin. */
+  iceRestarts(): IceRestartStats | undefined;
+  /**
+   * Restarts ICE on every connected transport now, through the path a media failure takes
+   * (the server's `restartIce`, then mediasoup-client's `restartIce`). Returns the directions.
+   */
+  restartIce(): TransportDirection[];
 }
 
 let active: CallSession | undefined;
@@ -113,7 +124,8 @@ export function installTestHooks(target: { __jb?: JbTestHooks }): void {
     peerId: () => active?.peerId,
     stats: () => (active ? active.consumerStats() : Promise.resolve([])),
     connectionState: () => (active ? connectionStateOf(active.state) : 'idle'),
-    reconnect: () => ({ info: active?.state.reconnect, rejoins: active?.state.rejoins ?? 0 }),
+    reconnect: () => ({ info: active?.state.reconnect, rejoins: active?.state.rejoins ?? 0, resumes: active?.state.resumes ?? 0 }),
+    dropSignaling: () => active?.dropSignaling() ?? false,
     get timeline(): CallTimeline {
       return active ? { ...active.timeline } : { ...noTimeline };
     },
@@ -167,6 +179,9 @@ export function installTestHooks(target: { __jb?: JbTestHooks }): void {
     iceRoutes: () => (active ? active.iceRoutes() : Promise.resolve([])),
     mediaError: () => active?.state.errors.find((e) => e.code === MEDIA_CONNECT_FAILED),
     overrideIceServers: (servers) => overrideIceServers(servers),
+    iceRestarts: () => active?.iceRestart.stats(),
+    restartIce: () => active?.iceRestart.restartAll('test') ?? [],
+    ...mediaQualityHooks(() => active),
   };
 }
 

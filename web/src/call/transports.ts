@@ -30,9 +30,8 @@ export async function createTransport(
   ice: IceOptions,
   events: TransportEvents,
 ): Promise<ms.Transport> {
-  const signaling = link.signaling;
   const device = link.device!;
-  const info = await signaling.request('createWebRtcTransport', { direction });
+  const info = await link.signaling.request('createWebRtcTransport', { direction });
   events.assertLive();
   const options: ms.TransportOptions = {
     id: info.id,
@@ -45,7 +44,8 @@ export async function createTransport(
   const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
   transport.on('connect', ({ dtlsParameters }, callback, errback) => {
     events.connecting();
-    signaling
+    // link.signaling, not the socket of creation: a resume may have replaced it.
+    link.signaling
       .request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters })
       .then(() => callback(), (err: Error) => errback(err));
   });
@@ -56,7 +56,7 @@ export async function createTransport(
   if (direction === 'send') {
     transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
       const source = (appData as { source?: ProducerSource }).source;
-      signaling
+      link.signaling
         .request('produce', {
           transportId: transport.id,
           kind,

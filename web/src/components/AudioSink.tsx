@@ -10,12 +10,15 @@ export function AudioSink({
   volume = 1,
   kind = 'original',
   language,
+  sinkId,
 }: {
   track: MediaStreamTrack;
   peerId: string;
   volume?: number;
   kind?: 'original' | 'translation';
   language?: string;
+  /** The chosen speaker (a deviceId); undefined: the browser's default. */
+  sinkId?: string;
 }): ReactElement {
   const ref = useRef<HTMLAudioElement>(null);
   useEffect(() => {
@@ -30,6 +33,11 @@ export function AudioSink({
   useEffect(() => {
     if (ref.current) ref.current.volume = volume;
   }, [volume]);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || sinkId === undefined || typeof el.setSinkId !== 'function' || el.sinkId === sinkId) return;
+    el.setSinkId(sinkId).catch((err: unknown) => console.warn('[AudioSink] setSinkId failed', err));
+  }, [sinkId]);
   return (
     <audio
       ref={ref}

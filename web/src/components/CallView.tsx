@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, useSyncExternalStore, type ReactElement } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactElement } from 'react';
 import type { CallSession } from '../call/CallSession';
 import { selectPeerMedia, selectPeers, selectTranslationVoices, type CallState } from '../call/callState';
 import { languageName } from '../translation/languages';
@@ -13,7 +13,10 @@ import { ControlBar } from './ControlBar';
 import { ErrorBanner } from './ErrorBanner';
 import { ParticipantsPanel, type ParticipantRow } from './ParticipantsPanel';
 import { ReconnectingBanner } from './ReconnectingBanner';
+import { SettingsPanel } from './SettingsPanel';
 import { Stage } from './Stage';
+import { SpeakerProvider } from './SpeakerContext';
+import { VideoLayerScope } from './VideoLayerScope';
 
 export function useCallState(session: CallSession): CallState {
   return useSyncExternalStore(session.store.subscribe, session.store.getState);
@@ -27,16 +30,19 @@ function useDuckedVolumes(session: CallSession): Readonly<Record<string, number>
   return useSyncExternalStore(session.voice.subscribe, session.voice.getVolumes);
 }
 
-type Panel = 'none' | 'chat' | 'participants' | 'language' | 'transcript';
+type Panel = 'none' | 'chat' | 'participants' | 'language' | 'transcript' | 'settings';
 
 export function CallView({ session, onLeave }: { session: CallSession; onLeave: () => void }): ReactElement {
   const state = useCallState(session);
   const tr = useTranslationState(session);
   const volumes = useDuckedVolumes(session);
+  const speakerId = useSyncExternalStore(session.devices.subscribe, () => session.devices.getState().choice.speakerId);
   const caps = tr.capabilities;
   const [panel, setPanel] = useState<Panel>('none');
   const [toast, setToast] = useState<string | undefined>();
   const seenChat = useRef(0);
+  // Stable: SettingsPanel's Esc listener is bound to it.
+  const closePanel = useCallback(() => setPanel('none'), []);
 
   const peers = selectPeers(state);
   const roomId = state.roomId ?? '';
@@ -79,12 +85,14 @@ export function CallView({ session, onLeave }: { session: CallSession; onLeave: 
         isSelf: false,
         micMuted: m.micMuted,
         camOff: m.camOff,
+        reconnecting: p.reconnecting === true,
         ...(code ? { speaks: languageName(code, caps), speaksCode: code } : {}),
       };
     }),
   ];
 
   return (
+    <SpeakerProvider tracker={session.speakers}>
     <div className={`call${state.phase === 'reconnecting' ? ' call-reconnecting' : ''}`} data-testid="call-view" data-phase={state.phase}>
       <ErrorBanner errors={state.errors} onDismiss={(id) => session.dismissError(id)} />
       {state.phase === 'connecting' ? (
@@ -95,11 +103,13 @@ export function CallView({ session, onLeave }: { session: CallSession; onLeave: 
       ) : null}
       <div className="call-body">
         <section className="stage">
-          <Stage
-            state={state}
-            onFirstRemoteFrame={() => session.markRemoteFrame()}
-            onStopScreenShare={() => void session.stopScreenShare()}
-          />
+          <VideoLayerScope control={session.videoLayers}>
+            <Stage
+              state={state}
+              onFirstRemoteFrame={() => session.markRemoteFrame()}
+              onStopScreenShare={() => void session.stopScreenShare()}
+            />
+          </VideoLayerScope>
           {tr.settings.captionsOn ? (
             <CaptionsOverlay lines={tr.captions} show={tr.settings.show} selfPeerId={state.selfPeerId} />
           ) : null}
@@ -121,6 +131,14 @@ export function CallView({ session, onLeave }: { session: CallSession; onLeave: 
             onClose={() => setPanel('none')}
           />
         ) : null}
+        {panel === 'settings' ? (
+          <SettingsPanel
+            devices={session.devices}
+            stats={session.connectionStats}
+            peerNames={Object.fromEntries(peers.map((p) => [p.id, p.displayName]))}
+            onClose={closePanel}
+          />
+        ) : null}
         {panel === 'transcript' ? (
           <TranscriptPanel
             entries={tr.transcript}
@@ -134,11 +152,11 @@ export function CallView({ session, onLeave }: { session: CallSession; onLeave: 
       <div className="audio-sinks" hidden>
         {peers.flatMap((p) =>
           selectPeerMedia(p).audioTracks.map((t) => (
-            <AudioSink key={t.id} track={t} peerId={p.id} volume={volumes[p.id] ?? 1} />
+            <AudioSink key={t.id} track={t} peerId={p.id} volume={volumes[p.id] ?? 1} sinkId={speakerId} />
           )),
         )}
         {selectTranslationVoices(state).map((v) => (
-          <AudioSink key={v.track.id} track={v.track} peerId={v.speakerPeerId} kind="translation" language={v.language} />
+          <AudioSink key={v.track.id} track={v.track} peerId={v.speakerPeerId} kind="translation" language={v.language} sinkId={speakerId} />
         ))}
       </div>
       {toast ? (
@@ -159,6 +177,7 @@ export function CallView({ session, onLeave }: { session: CallSession; onLeave: 
         captionsOn={tr.settings.captionsOn}
         languageOpen={panel === 'language'}
         transcriptOpen={panel === 'transcript'}
+        settingsOpen={panel === 'settings'}
         unreadChat={unread}
         participantCount={peers.length + 1}
         onToggleMic={() => void session.setMicEnabled(!state.local.micOn)}
@@ -172,9 +191,11 @@ export function CallView({ session, onLeave }: { session: CallSession; onLeave: 
         onToggleCaptions={() => void session.setLanguages({ captionsOn: !tr.settings.captionsOn })}
         onToggleLanguage={() => setPanel(panel === 'language' ? 'none' : 'language')}
         onToggleTranscript={() => setPanel(panel === 'transcript' ? 'none' : 'transcript')}
+        onToggleSettings={() => setPanel(panel === 'settings' ? 'none' : 'settings')}
         onLeave={onLeave}
       />
     </div>
+    </SpeakerProvider>
   );
 }
 

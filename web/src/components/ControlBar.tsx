@@ -14,6 +14,7 @@ import {
   TranscriptIcon,
   TranslateIcon,
 } from './icons';
+import { SettingsIcon } from './SettingsIcon';
 
 export interface ControlBarProps {
   roomId: string;
@@ -30,6 +31,7 @@ export interface ControlBarProps {
   captionsOn: boolean;
   languageOpen: boolean;
   transcriptOpen: boolean;
+  settingsOpen: boolean;
   unreadChat: number;
   participantCount: number;
   onToggleMic: () => void;
@@ -41,6 +43,7 @@ export interface ControlBarProps {
   onToggleCaptions: () => void;
   onToggleLanguage: () => void;
   onToggleTranscript: () => void;
+  onToggleSettings: () => void;
   onLeave: () => void;
 }
 
@@ -102,6 +105,17 @@ export function ControlBar(p: ControlBarProps): ReactElement {
         </button>
       </div>
       <div className="controls-right">
+        <button
+          type="button"
+          className={`icon-btn${p.settingsOpen ? ' active' : ''}`}
+          data-testid="settings-toggle"
+          aria-pressed={p.settingsOpen}
+          aria-label="Settings"
+          title="Settings"
+          onClick={p.onToggleSettings}
+        >
+          <SettingsIcon />
+        </button>
         <button
           type="button"
           className={`icon-btn${p.languageOpen ? ' active' : ''}`}

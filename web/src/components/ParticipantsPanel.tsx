@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import { initials } from '../call/callState';
-import { CamIcon, CamOffIcon, MicIcon, MicOffIcon } from './icons';
+import { CamIcon, CamOffIcon } from './icons';
+import { PeerMicState } from './SpeakingIndicator';
 import { SidePanel } from './SidePanel';
 
 export interface ParticipantRow {
@@ -9,6 +10,8 @@ export interface ParticipantRow {
   isSelf: boolean;
   micMuted: boolean;
   camOff: boolean;
+  /** Connection dropped; the server holds the peer for a resume. */
+  reconnecting?: boolean;
   /** Name of the language the person speaks, when known. */
   speaks?: string;
   speaksCode?: string;
@@ -27,11 +30,17 @@ export function ParticipantsPanel({ rows, onClose }: { rows: ParticipantRow[]; o
             data-self={r.isSelf ? 'true' : 'false'}
             data-mic-muted={r.micMuted ? 'true' : 'false'}
             data-cam-off={r.camOff ? 'true' : 'false'}
+            data-reconnecting={r.reconnecting ? 'true' : 'false'}
           >
             <span className="avatar small">{initials(r.name)}</span>
             <span className="person-name">
               {r.name}
               {r.isSelf ? <span className="you"> (You)</span> : null}
+              {r.reconnecting ? (
+                <span className="person-reconnecting" data-testid="participant-reconnecting">
+                  Reconnecting…
+                </span>
+              ) : null}
               {r.speaks ? (
                 <span className="person-lang" data-testid="participant-language" data-language={r.speaksCode}>
                   Speaks {r.speaks}
@@ -39,7 +48,7 @@ export function ParticipantsPanel({ rows, onClose }: { rows: ParticipantRow[]; o
               ) : null}
             </span>
             <span className="person-state">
-              {r.micMuted ? <MicOffIcon title="Microphone off" /> : <MicIcon />}
+              <PeerMicState peerId={r.peerId} micMuted={r.micMuted} />
               {r.camOff ? <CamOffIcon title="Camera off" /> : <CamIcon />}
             </span>
           </li>

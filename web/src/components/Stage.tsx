@@ -38,6 +38,7 @@ export function Stage({ state, onFirstRemoteFrame, onStopScreenShare }: StagePro
           track={m.videoTrack}
           camOff={m.camOff}
           micMuted={m.micMuted}
+          reconnecting={p.reconnecting === true}
           isSelf={false}
           onFirstFrame={onFirstRemoteFrame}
         />

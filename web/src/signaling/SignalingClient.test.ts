@@ -211,4 +211,22 @@ describe('SignalingClient', () => {
     expect(seen).toEqual(['peerLeft']);
     errSpy.mockRestore();
   });
+  it('dropSocket closes like a network drop: the close event is not byClient', async () => {
+    const t = await connected();
+    const closes: Array<{ code: number; byClient: boolean }> = [];
+    t.client.on('close', (ev) => closes.push({ code: ev.code, byClient: ev.byClient }));
+    expect(t.client.dropSocket()).toBe(true);
+    expect(t.socket.closeCalls).toEqual([{ code: 4000, reason: 'dropped' }]);
+    t.socket.serverClose(4000, 'dropped');
+    expect(closes).toEqual([{ code: 4000, byClient: false }]);
+    expect(t.client.dropSocket()).toBe(false);
+  });
+
+  it('passes peerConnectionState notifications on', async () => {
+    const t = await connected();
+    const notes: Notification[] = [];
+    t.client.on('notification', (n) => notes.push(n));
+    t.socket.serverSend({ notification: true, method: 'peerConnectionState', data: { peerId: 'p2', state: 'reconnecting' } });
+    expect(notes).toEqual([{ method: 'peerConnectionState', data: { peerId: 'p2', state: 'reconnecting' } }]);
+  });
 });

@@ -58,14 +58,18 @@ const WS_OPEN = 1;
 const KNOWN_NOTIFICATIONS: ReadonlySet<string> = new Set<NotificationMethod>([
   'peerJoined',
   'peerLeft',
+  'peerConnectionState',
   'newProducer',
   'producerClosed',
   'producerPaused',
   'producerResumed',
   'consumerClosed',
+  'consumerLayersChanged',
   'chat',
   'peerLanguages',
   'caption',
+  'activeSpeaker',
+  'audioLevels',
 ]);
 
 /** The WebSocket URL of the signaling endpoint for the page's own origin. */
@@ -200,6 +204,16 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     } catch {
       // Already closing.
     }
+  }
+
+  /**
+   * Closes the socket the way a lost network or a dead proxy would end it for the app: the
+   * close event is not `byClient`, so the call treats it as a drop (e2e tests use this).
+   */
+  dropSocket(): boolean {
+    if (this._state !== 'open' || !this.socket) return false;
+    this.socket.close(4000, 'dropped');
+    return true;
   }
 
   private teardown(code: number, reason: string): void {

@@ -2,6 +2,8 @@
 import type { types as msTypes } from 'mediasoup-client';
 
 export type MediaKind = 'audio' | 'video';
+/** What a consumer forwards: one stream, or one layer of a simulcast producer. */
+export type ConsumerType = 'simple' | 'simulcast';
 /** `translation`: a synthesized voice speaking one peer's speech in another language. */
 export type ProducerSource = 'mic' | 'webcam' | 'screen' | 'translation';
 
@@ -85,6 +87,25 @@ export interface PeerInfo {
   displayName: string;
   producers: ProducerInfo[];
   languages?: LanguageChoice;
+  /** True while the peer's socket is gone and the server holds it for a resume. */
+  reconnecting?: boolean;
+}
+
+/** `resume` response: the join response's fields plus what of ours still exists on the server. */
+export interface ResumeResponse {
+  peerId: string;
+  roomId: string;
+  displayName?: string;
+  permissions?: JoinPermissions;
+  peers: PeerInfo[];
+  /** Our own producers, transports and consumers that survived the drop. */
+  producers: ProducerInfo[];
+  transports: string[];
+  consumers: string[];
+  /** Replaces the previous token, which no longer works. */
+  resumeToken: string;
+  iceServers: RTCIceServer[];
+  translation?: TranslationCapabilities;
 }
 
 export interface TransportInfo {
@@ -117,14 +138,20 @@ export interface RequestMap {
       peers: PeerInfo[];
       iceServers: RTCIceServer[];
       translation?: TranslationCapabilities;
+      /** For `resume` after the socket drops; absent when the server does not keep peers. */
+      resumeToken?: string;
     },
   ];
+  /** First request of a new socket instead of `join`: takes over the same peer (docs/protocol.md "Reconnect"). */
+  resume: [{ peerId: string; resumeToken: string }, ResumeResponse];
   leave: [Record<string, never>, Record<string, never>];
   createWebRtcTransport: [{ direction: 'send' | 'recv' }, TransportInfo];
   connectWebRtcTransport: [
     { transportId: string; dtlsParameters: msTypes.DtlsParameters },
     Record<string, never>,
   ];
+  /** ICE restart (RFC 8445 §9): new ICE credentials for the same transport; DTLS is kept. */
+  restartIce: [{ transportId: string }, { iceParameters: msTypes.IceParameters }];
   produce: [
     {
       transportId: string;
@@ -145,10 +172,14 @@ export interface RequestMap {
       kind: MediaKind;
       rtpParameters: msTypes.RtpParameters;
       producerPaused: boolean;
+      /** "simulcast": several spatial layers; setConsumerPreferredLayers picks one. Absent from older servers. */
+      type?: ConsumerType;
     },
   ];
   resumeConsumer: [{ consumerId: string }, Record<string, never>];
   pauseConsumer: [{ consumerId: string }, Record<string, never>];
+  /** Simulcast consumers only: the layers to forward (the server switches on the next keyframe). */
+  setConsumerPreferredLayers: [{ consumerId: string; spatialLayer: number; temporalLayer?: number }, Record<string, never>];
   chat: [{ text: string }, { id: string; timestamp: number }];
   getTranslationCapabilities: [Record<string, never>, TranslationCapabilities];
   setLanguages: [LanguageChoice, Record<string, never>];
@@ -171,15 +202,29 @@ export interface ChatNotification {
   translation?: CaptionTranslation;
 }
 
+/** A speaking peer's smoothed microphone level in dBov: -127 (silence) .. 0 (loudest). */
+export interface AudioLevel {
+  peerId: string;
+  level: number;
+}
+
 /** Notification method -> data. */
 export interface NotificationMap {
   peerJoined: { id: string; displayName: string; languages?: LanguageChoice };
   peerLeft: { peerId: string };
+  /** A peer's socket dropped (held for a resume) or came back. */
+  peerConnectionState: { peerId: string; state: 'reconnecting' | 'connected' };
   newProducer: ProducerInfo;
   producerClosed: { producerId: string; peerId: string };
   producerPaused: { producerId: string; peerId: string };
   producerResumed: { producerId: string; peerId: string };
   consumerClosed: { consumerId: string; producerId: string };
+  /** The spatial layer a simulcast consumer forwards now (null: none, e.g. the sender stopped it). */
+  consumerLayersChanged: { consumerId: string; spatialLayer: number | null };
+  /** The room's dominant speaker changed (null: nobody holds it now). */
+  activeSpeaker: { peerId: string | null };
+  /** Who is speaking now, every 250 ms while anyone is; one empty list when all went quiet. */
+  audioLevels: { levels: AudioLevel[] };
   chat: ChatNotification;
   peerLanguages: LanguageChoice & { peerId: string };
   caption: CaptionNotification;
@@ -214,6 +259,7 @@ export type ErrorCode =
   | 'token_expired'
   | 'passcode_required'
   | 'bad_passcode'
+  | 'resume_failed'
   | 'internal';
 
 /** Codes produced on the client side (never sent by the server). */
