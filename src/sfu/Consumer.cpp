@@ -49,13 +49,19 @@ void Consumer::countDrop(DropReason reason) {
   if (counters_) sfu::countDrop(*counters_, reason);
 }
 
+void Consumer::requestKeyframe() {
+  // A keyframe sent before our transport can deliver it is wasted, and the producer's rate limit would
+  // then hold back the request that matters (the one when DTLS connects): that cost joiners ~300 ms.
+  if (sink_.canSend()) listener_.onConsumerKeyframeRequest(*this);
+}
+
 void Consumer::waitForKeyframe() {
   if (kind_ != MediaKind::Video) return;
   if (layers_)
     layers_->reset();
   else
     waitingForKeyframe_ = true;
-  listener_.onConsumerKeyframeRequest(*this);
+  requestKeyframe();
 }
 
 void Consumer::pause() {
@@ -86,14 +92,14 @@ size_t Consumer::keyframeLayer() const {
 void Consumer::setPreferredLayers(int spatialLayer, std::optional<int> temporalLayer) {
   if (!layers_) return;
   preferredTemporalLayer_ = temporalLayer;
-  if (layers_->setPreferred(spatialLayer) && active()) listener_.onConsumerKeyframeRequest(*this);
+  if (layers_->setPreferred(spatialLayer) && active()) requestKeyframe();
 }
 
 void Consumer::updateLayers(const std::vector<bool>& active, int maxAllowed) {
   if (!layers_) return;
   const bool availabilityMoved = layers_->setActive(active);
   const bool capMoved = layers_->setMaxAllowed(maxAllowed);
-  if ((availabilityMoved || capMoved) && this->active()) listener_.onConsumerKeyframeRequest(*this);
+  if ((availabilityMoved || capMoved) && this->active()) requestKeyframe();
 }
 
 bool Consumer::isKeyframe(const rtp::RtpPacket& packet) const {
@@ -110,7 +116,7 @@ void Consumer::sendRtp(const rtp::RtpPacket& in, size_t layer) {
     // Only a packet that could complete a pending switch needs its payload looked at.
     const bool candidate = l == layers_->target() && l != layers_->current();
     const auto decision = layers_->onPacket(layer, candidate && isKeyframe(in));
-    if (decision.requestKeyframe) listener_.onConsumerKeyframeRequest(*this);
+    if (decision.requestKeyframe) requestKeyframe();
     if (!decision.relay) return;
     if (decision.switched && l != forwardedLayer_) {
       // Another layer's numbering and clock: re-base both, aligning the clocks by the Sender Reports
@@ -127,7 +133,7 @@ void Consumer::sendRtp(const rtp::RtpPacket& in, size_t layer) {
     if (!isKeyframe(in)) {
       // Keep asking while we wait: an earlier request may have been answered before we were resumed,
       // or throttled by the producer. The producer rate-limits, so this costs at most one PLI per window.
-      listener_.onConsumerKeyframeRequest(*this);
+      requestKeyframe();
       return;
     }
     waitingForKeyframe_ = false;
@@ -244,7 +250,7 @@ void Consumer::sendSenderReport(const rtp::rtcp::SenderReport& producerReport, s
 }
 
 void Consumer::receiveKeyframeRequest() {
-  if (kind_ == MediaKind::Video && active()) listener_.onConsumerKeyframeRequest(*this);
+  if (kind_ == MediaKind::Video && active()) requestKeyframe();
 }
 
 void Consumer::restartFromKeyframe() {

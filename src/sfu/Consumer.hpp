@@ -93,6 +93,8 @@ class Consumer {
 
  private:
   bool isKeyframe(const rtp::RtpPacket& packet) const;
+  // Asks the producer (through the listener) for a keyframe, unless our transport cannot send yet.
+  void requestKeyframe();
   // Restart at the next keyframe (of the target layer, for simulcast) and ask for one.
   void waitForKeyframe();
   // Copies `source` (a producer packet) into buffer_ and rewrites it for our receiver.

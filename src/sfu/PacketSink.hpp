@@ -14,6 +14,8 @@ class PacketSink {
   virtual ~PacketSink() = default;
   virtual void sendRtp(uint8_t* buffer, size_t length, size_t capacity) = 0;
   virtual void sendRtcp(std::span<const uint8_t> packet) = 0;
+  // False while nothing sent would reach the browser (DTLS not yet connected).
+  virtual bool canSend() const { return true; }
 };
 
 }  // namespace jb::sfu

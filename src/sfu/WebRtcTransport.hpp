@@ -64,6 +64,7 @@ class WebRtcTransport final : public PacketSink, private dtls::DtlsTransport::Li
   // PacketSink
   void sendRtp(uint8_t* buffer, size_t length, size_t capacity) override;
   void sendRtcp(std::span<const uint8_t> packet) override;
+  bool canSend() const override { return connected(); }
 
   bool connected() const { return srtpOut_ != nullptr; }
   // A fresh m-section id for the next consumer: unique within this transport (and its PeerConnection).

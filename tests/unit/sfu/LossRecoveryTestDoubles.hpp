@@ -17,6 +17,8 @@ class RecordingSink final : public PacketSink {
  public:
   void sendRtp(uint8_t* buffer, size_t length, size_t) override { rtp.emplace_back(buffer, buffer + length); }
   void sendRtcp(std::span<const uint8_t> packet) override { rtcp.emplace_back(packet.begin(), packet.end()); }
+  bool canSend() const override { return sendable; }
+  bool sendable = true;  // false: as a transport before DTLS connects
   std::vector<std::vector<uint8_t>> rtp;
   std::vector<std::vector<uint8_t>> rtcp;
 };
