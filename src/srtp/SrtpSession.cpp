@@ -3,10 +3,11 @@
 #include <srtp2/srtp.h>
 
 #include <climits>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "srtp/SrtpLibrary.hpp"
 
 namespace jb::srtp {
 
@@ -18,15 +19,6 @@ namespace {
 // RFC 3711 §3.3.2 requires a window of at least 64; video bursts with NACK-driven reordering need
 // more, and 1024 is what browsers use.
 constexpr unsigned long kReplayWindow = 1024;
-
-void ensureLibraryInitialised() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (srtp_err_status_t status = srtp_init(); status != srtp_err_status_ok) {
-      throw std::runtime_error("srtp_init failed: error " + std::to_string(status));
-    }
-  });
-}
 
 std::string describe(srtp_err_status_t status) {
   switch (status) {
@@ -56,7 +48,7 @@ SrtpSession::SrtpSession(Profile profile, Direction direction, std::span<const u
     throw std::runtime_error("SRTP master key+salt must be " + std::to_string(expected) + " bytes, got " +
                              std::to_string(masterKeyAndSalt.size()));
   }
-  ensureLibraryInitialised();
+  initialiseSrtpLibrary();
 
   srtp_policy_t policy{};
   switch (profile) {
