@@ -23,6 +23,7 @@ void renderTranslationMetrics(PrometheusText& out, const translation::Translatio
   out.sample({{"reason", "tap_queue_full"}}, read(m.tapDropsQueueFull));
   out.sample({{"reason", "tap_oversize"}}, read(m.tapDropsOversize));
   out.sample({{"reason", "utterance_queue_full"}}, read(m.utteranceDropsQueueFull));
+  out.sample({{"reason", "utterance_skipped"}}, read(m.utterancesSkipped));
   out.family("jb_translation_errors_total", "counter",
              "Translation or synthesis calls that failed, by stage.");
   out.sample({{"stage", "translation"}}, read(m.translationErrors));

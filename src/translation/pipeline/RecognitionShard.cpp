@@ -104,7 +104,7 @@ void RecognitionShard::closeLost() {
   for (uint64_t id : closing) {
     auto it = streams_.find(id);
     if (it == streams_.end()) continue;
-    deliver(it->second->info(), it->second->onClosed(now));
+    deliver(*it->second, it->second->onClosed(now));
     streams_.erase(it);
     metrics_.activeStreams.fetch_sub(1);
   }
@@ -139,12 +139,12 @@ void RecognitionShard::run() {
       // still queued are not a gap: counting them as one would cut utterances short and feed the
       // recognizer made-up silence exactly when it is overloaded.
       auto horizon = drained ? emptyAt : newestHandled;
-      for (auto& [id, stream] : streams_) deliver(stream->info(), stream->onIdle(horizon));
+      for (auto& [id, stream] : streams_) deliver(*stream, stream->onIdle(horizon));
     }
     if (handled == 0) std::this_thread::sleep_for(kIdleSleep);
   }
   auto now = Clock::now();
-  for (auto& [id, stream] : streams_) deliver(stream->info(), stream->onClosed(now));
+  for (auto& [id, stream] : streams_) deliver(*stream, stream->onClosed(now));
   metrics_.activeStreams.fetch_sub(static_cast<int64_t>(streams_.size()));
   streams_.clear();
 }
@@ -178,15 +178,15 @@ void RecognitionShard::handle(const Item& item) {
       case Item::Kind::Resume:
         break;
       case Item::Kind::Packet:
-        deliver(stream.info(), stream.onPacket(item.sequenceNumber, item.rtpTimestamp,
-                                               std::span<const uint8_t>(item.payload, item.length),
-                                               Clock::time_point(Clock::duration(item.arrivalNanos))));
+        deliver(stream, stream.onPacket(item.sequenceNumber, item.rtpTimestamp,
+                                        std::span<const uint8_t>(item.payload, item.length),
+                                        Clock::time_point(Clock::duration(item.arrivalNanos))));
         break;
       case Item::Kind::Pause:
-        deliver(stream.info(), stream.onPaused(now));
+        deliver(stream, stream.onPaused(now));
         break;
       case Item::Kind::Close:
-        deliver(stream.info(), stream.onClosed(now));
+        deliver(stream, stream.onClosed(now));
         break;
     }
   } catch (const std::exception& e) {
@@ -203,8 +203,10 @@ void RecognitionShard::handle(const Item& item) {
   }
 }
 
-void RecognitionShard::deliver(const sfu::AudioTapStream& info, std::vector<SpeakerStream::Update> updates) {
-  for (auto& update : updates) onUpdate_(info, std::move(update));
+void RecognitionShard::deliver(SpeakerStream& stream, std::vector<SpeakerStream::Update> updates) {
+  if (uint64_t skipped = stream.takeNewSkippedUtterances())
+    metrics_.utterancesSkipped.fetch_add(skipped, std::memory_order_relaxed);
+  for (auto& update : updates) onUpdate_(stream.info(), std::move(update));
 }
 
 }  // namespace jb::translation

@@ -60,7 +60,7 @@ class RecognitionShard {
   // Streams whose Close item was lost to a full queue, closed once the queue has been drained.
   void closeLost();
   void handle(const Item& item);
-  void deliver(const sfu::AudioTapStream& info, std::vector<SpeakerStream::Update> updates);
+  void deliver(SpeakerStream& stream, std::vector<SpeakerStream::Update> updates);
 
   StreamFactory factory_;
   UpdateHandler onUpdate_;

@@ -51,6 +51,12 @@ class SpeakerStream {
 
   uint64_t utterances() const { return utteranceCount_; }
   uint64_t skippedUtterances() const { return skippedUtterances_; }
+  // Utterances skipped since the last call: the owner adds them to the service-wide metrics.
+  uint64_t takeNewSkippedUtterances() {
+    const uint64_t fresh = skippedUtterances_ - skippedReported_;
+    skippedReported_ = skippedUtterances_;
+    return fresh;
+  }
 
  private:
   void decodeReady(std::vector<Update>& out, Clock::time_point arrival);
@@ -74,6 +80,7 @@ class SpeakerStream {
   std::string utteranceId_;
   uint64_t utteranceCount_ = 0;
   uint64_t skippedUtterances_ = 0;
+  uint64_t skippedReported_ = 0;
   Clock::time_point lastArrival_{};
   // The time the segmenter's stream position stands for: the arrival of the newest packet, or the end
   // of the last gap counted as silence. Sample indices are turned into times from here, so a gap

@@ -17,6 +17,9 @@ struct TranslationMetrics {
   std::atomic<uint64_t> partialCaptions{0};
   std::atomic<uint64_t> finalCaptions{0};
   std::atomic<uint64_t> utteranceDropsQueueFull{0};
+  // Utterances that got no captions: no recognizer free for the speaker's language (the pool was at
+  // --max-recognizers), none for that language, or the recognizer failed mid-utterance.
+  std::atomic<uint64_t> utterancesSkipped{0};
   std::atomic<uint64_t> translationErrors{0};
   std::atomic<uint64_t> synthesisErrors{0};
   std::atomic<uint64_t> synthesizedUtterances{0};

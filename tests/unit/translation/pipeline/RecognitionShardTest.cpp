@@ -145,6 +145,27 @@ TEST_F(RecognitionShardTest, DeliversPartialsThenFinalAndForgetsAClosedStream) {
   EXPECT_EQ(metrics_.tapDropsQueueFull, 0u);
 }
 
+TEST_F(RecognitionShardTest, UtteranceWithoutAFreeRecognizerIsCountedAsSkipped) {
+  auto shard = makeShard(256);
+  std::vector<RecognizerPool::Lease> held;  // other speakers hold every recognizer the pool may make
+  for (int i = 0; i < 4; ++i) held.push_back(pool_->acquire("en"));
+  shard->start();
+  shard->open(1, {"room", "prod", "carol"});
+  auto first = utterance(800, 600);
+  pushLive(*shard, 1, first);
+  auto deadline = Clock::now() + 3s;
+  while (metrics_.utterancesSkipped == 0 && Clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(metrics_.utterancesSkipped, 1u);
+  EXPECT_EQ(finals(), 0u);
+
+  held.clear();  // a recognizer is free again: the next utterance is captioned and not counted
+  auto second = utterance(800, 600);
+  pushLive(*shard, 1, second);
+  ASSERT_TRUE(waitForFinals(1, 5s));
+  shard->stop();
+  EXPECT_EQ(metrics_.utterancesSkipped, 1u);
+}
+
 TEST_F(RecognitionShardTest, OpenLostToAFullQueueTakesEffectWithTheFirstPacket) {
   auto shard = makeShard(32);
   auto filler = utterance(1000, 0);
