@@ -38,7 +38,8 @@ asio::awaitable<uint64_t> createJanusRoom(JanusClient& janus) {
 
 asio::awaitable<void> publishJanus(LoadPeer& peer, JanusClient& janus, uint64_t room, SetupContext& context) {
   const uint64_t handle = co_await janus.attachVideoRoom();
-  peer.sendTransport = std::make_unique<MediaTransport>(context.io, context.certificate, context.bindAddress);
+  peer.sendTransport = std::make_unique<MediaTransport>(context.io, context.certificate, context.bindAddress,
+                                                        context.receiveBatch);
   const uint32_t audioSsrc = common::randomUint32() | 1, videoSsrc = common::randomUint32() | 1;
   std::string offer = writePublisherOffer(identityOf(*peer.sendTransport, context, common::randomToken(8)),
                                           audioSsrc, videoSsrc);
@@ -53,11 +54,9 @@ asio::awaitable<void> publishJanus(LoadPeer& peer, JanusClient& janus, uint64_t 
       answer.setup == "active" ? dtls::DtlsTransport::Role::Server : dtls::DtlsTransport::Role::Client;
   co_await connectTransport(*peer.sendTransport, remoteOf(answer, role), peer.name + " publisher transport");
   if (context.audio)
-    peer.streams.push_back(
-        std::make_unique<SyntheticStream>(streamConfig(false, audioSsrc, 111, context.videoBitrateBps)));
+    peer.streams.push_back(std::make_unique<SyntheticStream>(streamConfig(false, audioSsrc, 111, context)));
   if (context.video)
-    peer.streams.push_back(
-        std::make_unique<SyntheticStream>(streamConfig(true, videoSsrc, 96, context.videoBitrateBps)));
+    peer.streams.push_back(std::make_unique<SyntheticStream>(streamConfig(true, videoSsrc, 96, context)));
 }
 
 asio::awaitable<void> subscribeJanus(LoadPeer& peer, JanusClient& janus, uint64_t room,
@@ -71,8 +70,8 @@ asio::awaitable<void> subscribeJanus(LoadPeer& peer, JanusClient& janus, uint64_
                  {"streams", json::array({{{"feed", other->janusFeedId}}})}};
     json event = co_await janus.pluginMessage(handle, std::move(body), nullptr);
     SessionDescription offer = parseSdp(event["jsep"]["sdp"].get<std::string>());
-    peer.recvTransports.push_back(
-        std::make_unique<MediaTransport>(context.io, context.certificate, context.bindAddress));
+    peer.recvTransports.push_back(std::make_unique<MediaTransport>(
+        context.io, context.certificate, context.bindAddress, context.receiveBatch));
     MediaTransport& transport = *peer.recvTransports.back();
     attachReceiver(peer, transport);
     std::string answer = writeSubscriberAnswer(identityOf(transport, context, common::randomToken(8)), offer);

@@ -15,7 +15,8 @@ asio::awaitable<std::string> openTransport(LoadPeer& peer, SetupContext& context
                                            std::unique_ptr<MediaTransport>& out) {
   json createBody = {{"direction", direction}};
   json params = co_await peer.signaling->request("createWebRtcTransport", std::move(createBody));
-  out = std::make_unique<MediaTransport>(context.io, context.certificate, context.bindAddress);
+  out = std::make_unique<MediaTransport>(context.io, context.certificate, context.bindAddress,
+                                         context.receiveBatch);
   std::string id = params["id"];
   json connectBody = {{"transportId", id}, {"dtlsParameters", out->localDtlsParameters()}};
   co_await peer.signaling->request("connectWebRtcTransport", std::move(connectBody));
@@ -71,8 +72,8 @@ asio::awaitable<void> joinJbCalling(LoadPeer& peer, const std::string& roomId, c
                         {"appData", {{"source", video ? "webcam" : "mic"}}}};
     json produced = co_await peer.signaling->request("produce", std::move(produceBody));
     peer.producerIds.push_back(produced["id"]);
-    peer.streams.push_back(std::make_unique<SyntheticStream>(
-        streamConfig(video, ssrc, video ? 96 : 111, context.videoBitrateBps)));
+    peer.streams.push_back(
+        std::make_unique<SyntheticStream>(streamConfig(video, ssrc, video ? 96 : 111, context)));
   }
 }
 

@@ -12,7 +12,7 @@ namespace asio = boost::asio;
 
 void attachReceiver(LoadPeer& peer, MediaTransport& transport) {
   LoadPeer* self = &peer;
-  transport.onRtp([self](const uint8_t* data, size_t length) {
+  transport.onRtp([self](const uint8_t* data, size_t length, uint64_t kernelAtNs, uint64_t handledAtNs) {
     auto packet = rtp::RtpPacket::parse(std::span<uint8_t>(const_cast<uint8_t*>(data), length));
     if (!packet) return;
     auto payload = packet->payload();
@@ -21,8 +21,8 @@ void attachReceiver(LoadPeer& peer, MediaTransport& transport) {
     // Opus is 100 (ours) or 111 (Janus keeps the publisher's); everything else here is 90 kHz video.
     const uint8_t pt = packet->payloadType();
     const uint32_t clockRate = (pt == 100 || pt == 111) ? 48000 : 90000;
-    self->stats.record(packet->ssrc(), stamp.sequence, stamp.sentAtNs, steadyNowNs(), packet->timestamp(),
-                       clockRate);
+    self->stats.record({packet->ssrc(), stamp.sequence, packet->timestamp(), clockRate, stamp.sentAtNs,
+                        kernelAtNs, handledAtNs});
   });
 }
 
@@ -41,12 +41,14 @@ asio::awaitable<void> connectTransport(MediaTransport& transport, MediaTransport
   if (!state->second) throw std::runtime_error(what + " did not connect (ICE/DTLS)");
 }
 
-SyntheticStream::Config streamConfig(bool video, uint32_t ssrc, uint8_t payloadType, uint32_t bitrateBps) {
+SyntheticStream::Config streamConfig(bool video, uint32_t ssrc, uint8_t payloadType,
+                                     const SetupContext& context) {
   SyntheticStream::Config config;
   config.video = video;
   config.ssrc = ssrc;
   config.payloadType = payloadType;
-  config.bitrateBps = bitrateBps;
+  config.bitrateBps = context.videoBitrateBps;
+  config.pacingFactor = context.pacingFactor;
   return config;
 }
 

@@ -35,9 +35,11 @@ struct LoadPeer {
 // What the scenario shares with the per-server setup code.
 struct SetupContext {
   boost::asio::io_context& io;
+  DatagramBatch& receiveBatch;  // shared by every MediaTransport: they all run on io's one thread
   std::shared_ptr<const dtls::Certificate> certificate;
   boost::asio::ip::address bindAddress;
   uint32_t videoBitrateBps;
+  double pacingFactor;
   bool audio;
   bool video;
 };
@@ -48,6 +50,7 @@ void attachReceiver(LoadPeer& peer, MediaTransport& transport);
 boost::asio::awaitable<void> connectTransport(MediaTransport& transport, MediaTransport::Remote remote,
                                               const std::string& what);
 boost::asio::awaitable<void> sleepFor(std::chrono::milliseconds duration);
-SyntheticStream::Config streamConfig(bool video, uint32_t ssrc, uint8_t payloadType, uint32_t bitrateBps);
+SyntheticStream::Config streamConfig(bool video, uint32_t ssrc, uint8_t payloadType,
+                                     const SetupContext& context);
 
 }  // namespace jb::bench

@@ -20,6 +20,7 @@ struct ScenarioOptions {
   std::chrono::seconds duration{10};
   std::chrono::seconds warmup{2};
   uint32_t videoBitrateBps = 500'000;
+  double pacingFactor = 2.5;  // SyntheticStream::Config::pacingFactor
   bool audio = true;
   bool video = true;
   std::optional<int> serverPid;  // to measure the server's CPU and RSS from /proc

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "DatagramBatch.hpp"
 #include "dtls/DtlsTransport.hpp"
 #include "ice/StunMessage.hpp"
 #include "srtp/SrtpSession.hpp"
@@ -19,7 +20,9 @@ namespace jb::bench {
 // with USE-CANDIDATE), DTLS as client, SRTP — built from the project's own STUN, DTLS and SRTP code.
 class MediaTransport final : private dtls::DtlsTransport::Listener {
  public:
-  using RtpHandler = std::function<void(const uint8_t* data, size_t length)>;
+  // Both times on CLOCK_REALTIME: the kernel's receive timestamp, and when this process handled it.
+  using RtpHandler =
+      std::function<void(const uint8_t* data, size_t length, uint64_t kernelAtNs, uint64_t handledAtNs)>;
 
   // What we know of the server's side of the transport, from signaling (ours) or SDP (Janus).
   struct Remote {
@@ -30,8 +33,9 @@ class MediaTransport final : private dtls::DtlsTransport::Listener {
     dtls::DtlsTransport::Role localDtlsRole = dtls::DtlsTransport::Role::Client;
   };
 
+  // `batch` is shared by every transport on `io`'s (single) thread and must outlive them.
   MediaTransport(boost::asio::io_context& io, std::shared_ptr<const dtls::Certificate> certificate,
-                 const boost::asio::ip::address& bindAddress);
+                 const boost::asio::ip::address& bindAddress, DatagramBatch& batch);
   ~MediaTransport() override;
 
   // Starts ICE (we are the controlling agent: both servers are ICE-lite) and DTLS.
@@ -45,13 +49,17 @@ class MediaTransport final : private dtls::DtlsTransport::Listener {
   void sendRtp(std::vector<uint8_t>& packet);  // plaintext in, encrypted in place and sent
   void onRtp(RtpHandler handler) { rtpHandler_ = std::move(handler); }
   bool connected() const { return srtpOut_ != nullptr; }
+  // Datagrams the kernel dropped on this socket because its buffer was full (SO_RXQ_OVFL), as of the
+  // last datagram read: loss the generator caused, not the SFU.
+  uint32_t socketDrops() const { return socketDrops_; }
   void close();
 
  private:
   void sendBindingRequest();
-  void answerBindingRequest(const ice::StunMessage& request);
+  void answerBindingRequest(const ice::StunMessage& request, const boost::asio::ip::udp::endpoint& from);
   void receive();
-  void handleDatagram(uint8_t* data, size_t length);
+  void drainSocket();
+  void handleDatagram(const ReceivedDatagram& datagram, uint64_t handledAtNs);
   void armDtlsTimer();
   void onDtlsSend(std::span<const uint8_t> datagram) override;
   void onDtlsConnected(const dtls::SrtpKeyMaterial& keys) override;
@@ -62,7 +70,7 @@ class MediaTransport final : private dtls::DtlsTransport::Listener {
   std::shared_ptr<const dtls::Certificate> certificate_;
   boost::asio::ip::udp::socket socket_;
   boost::asio::ip::udp::endpoint server_;
-  boost::asio::ip::udp::endpoint from_;
+  DatagramBatch& batch_;
   boost::asio::steady_timer iceTimer_;
   boost::asio::steady_timer dtlsTimer_;
   std::string remoteUfrag_, remotePassword_, localUfrag_, localPassword_;
@@ -72,7 +80,7 @@ class MediaTransport final : private dtls::DtlsTransport::Listener {
   std::unique_ptr<srtp::SrtpSession> srtpIn_, srtpOut_;
   std::function<void(bool)> onConnected_;
   RtpHandler rtpHandler_;
-  std::array<uint8_t, 2048> buffer_{};
+  uint32_t socketDrops_ = 0;
   bool iceConnected_ = false;
   bool closed_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

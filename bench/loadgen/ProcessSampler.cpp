@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -23,6 +24,12 @@ std::optional<ProcessSample> sampleProcess(int pid) {
   }
   ProcessSample sample;
   sample.cpuSeconds = static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  // /proc counts in clock ticks (10 ms): at a few % of a core over a few seconds that is a handful of
+  // ticks, too coarse for a slope. The process's CPU-time clock counts in ns, dead threads included.
+  clockid_t clock{};
+  timespec t{};
+  if (clock_getcpuclockid(pid, &clock) == 0 && clock_gettime(clock, &t) == 0)
+    sample.cpuSeconds = static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   while (std::getline(status, line)) {
     if (line.starts_with("VmRSS:")) sample.rssMiB = std::stod(line.substr(6)) / 1024.0;

@@ -4,7 +4,7 @@
 
 namespace jb::bench {
 
-// CPU time (user + system) and resident memory of a process, read from /proc.
+// CPU time (user + system, from the process's CPU-time clock) and resident memory (from /proc) of a process.
 struct ProcessSample {
   double cpuSeconds = 0;
   double rssMiB = 0;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "srtp/SrtpSession.hpp"
+
 namespace jb::bench {
 
 namespace {
@@ -21,10 +23,9 @@ void put64(uint8_t* p, uint64_t v) {
 }
 }  // namespace
 
-uint64_t steadyNowNs() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(SyntheticStream::Clock::now().time_since_epoch())
-          .count());
+void stampSendTime(std::vector<uint8_t>& packet, uint64_t realtimeNs) {
+  if (packet.size() < kRtpHeaderSize + SyntheticStream::kStampSize) return;
+  put64(packet.data() + packet.size() - SyntheticStream::kStampSize, realtimeNs);
 }
 
 bool readPayloadStamp(const uint8_t* payload, size_t size, PayloadStamp& out) {
@@ -38,18 +39,17 @@ bool readPayloadStamp(const uint8_t* payload, size_t size, PayloadStamp& out) {
 
 SyntheticStream::SyntheticStream(Config config) : config_(config) {}
 
-std::vector<uint8_t> SyntheticStream::makePacket(bool marker, uint32_t timestamp, size_t payloadSize,
-                                                 Clock::time_point now) {
-  std::vector<uint8_t> packet(kRtpHeaderSize + payloadSize, 0);
+std::vector<uint8_t> SyntheticStream::makePacket(bool marker, uint32_t timestamp, size_t payloadSize) {
+  std::vector<uint8_t> packet;
+  // Room for the SRTP trailer, so protecting in place does not reallocate.
+  packet.reserve(kRtpHeaderSize + payloadSize + srtp::SrtpSession::kMaxTrailer);
+  packet.resize(kRtpHeaderSize + payloadSize, 0);
   packet[0] = 0x80;  // RTP version 2
   packet[1] = static_cast<uint8_t>((marker ? 0x80 : 0) | config_.payloadType);
   put16(&packet[2], sequenceNumber_++);
   put32(&packet[4], timestamp);
   put32(&packet[8], config_.ssrc);
-  uint8_t* stamp = packet.data() + packet.size() - kStampSize;
-  put64(stamp, static_cast<uint64_t>(
-                   std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count()));
-  put32(stamp + 8, streamSequence_++);
+  put32(packet.data() + packet.size() - kStampSize + 8, streamSequence_++);  // time: stampSendTime()
   ++packetsSent_;
   return packet;
 }
@@ -63,7 +63,7 @@ void SyntheticStream::emitFrame(Clock::time_point now, bool keyframe, size_t fra
   while (remaining > 0) {
     size_t payload = std::min(remaining, kMaxVideoPayload);
     remaining -= payload;
-    auto packet = makePacket(remaining == 0, timestamp, std::max(payload, kStampSize + 16), now);
+    auto packet = makePacket(remaining == 0, timestamp, std::max(payload, kStampSize + 16));
     uint8_t* vp8 = packet.data() + kRtpHeaderSize;
     // RFC 7741 §4.2 payload descriptor: S bit on the first packet of the frame, partition 0.
     vp8[0] = first ? 0x10 : 0x00;
@@ -86,28 +86,56 @@ void SyntheticStream::emitFrame(Clock::time_point now, bool keyframe, size_t fra
 }
 
 void SyntheticStream::packetsDue(Clock::time_point now, std::vector<std::vector<uint8_t>>& out) {
+  const auto frameInterval = config_.video ? std::chrono::microseconds(1'000'000 / config_.framesPerSecond)
+                                           : std::chrono::microseconds(20'000);
   if (!started_) {
     started_ = true;
-    start_ = nextFrameAt_ = nextKeyframeAt_ = now;
+    start_ = now;
+    nextFrameAt_ = nextPacedAt_ = now + std::chrono::microseconds(config_.ssrc % frameInterval.count());
+    nextKeyframeAt_ = nextFrameAt_;
   }
   if (!config_.video) {
     // Opus: one 20 ms frame per packet, 48 kHz clock.
     while (nextFrameAt_ <= now) {
       const uint32_t ts = static_cast<uint32_t>(
           std::chrono::duration_cast<std::chrono::milliseconds>(nextFrameAt_ - start_).count() * 48);
-      out.push_back(makePacket(false, ts, kAudioPayload, now));
-      nextFrameAt_ += std::chrono::milliseconds(20);
+      out.push_back(makePacket(false, ts, kAudioPayload));
+      nextFrameAt_ += frameInterval;
     }
     return;
   }
-  const auto frameInterval = std::chrono::microseconds(1'000'000 / config_.framesPerSecond);
   const size_t averageFrame = config_.bitrateBps / 8 / config_.framesPerSecond;
+  const bool paced = config_.pacingFactor > 0;
   while (nextFrameAt_ <= now) {
     bool keyframe = nextFrameAt_ >= nextKeyframeAt_;
-    if (keyframe) nextKeyframeAt_ = nextFrameAt_ + config_.keyframeInterval;
+    if (keyframe) {
+      // An encoder starts with a keyframe; after it, each stream's keyframes fall at a phase of their own.
+      const auto phase = std::chrono::milliseconds((config_.ssrc >> 8) % config_.keyframeInterval.count());
+      nextKeyframeAt_ = nextFrameAt_ + (streamSequence_ == 0 ? phase : config_.keyframeInterval);
+    }
+    // A pacer that ran dry starts again with the new frame, not with credit for the idle time.
+    if (paced && paced_.empty()) nextPacedAt_ = std::max(nextPacedAt_, nextFrameAt_);
     // Keyframes are several times larger than delta frames, as with a real encoder.
-    emitFrame(now, keyframe, keyframe ? averageFrame * 4 : averageFrame * 9 / 10, out);
+    const size_t frameBytes = keyframe ? averageFrame * 4 : averageFrame * 9 / 10;
+    if (paced) {
+      std::vector<std::vector<uint8_t>> frame;
+      emitFrame(now, keyframe, frameBytes, frame);
+      for (auto& packet : frame) paced_.push_back(std::move(packet));
+    } else {
+      emitFrame(now, keyframe, frameBytes, out);
+    }
     nextFrameAt_ += frameInterval;
+  }
+  if (paced) releasePaced(now, out);
+}
+
+void SyntheticStream::releasePaced(Clock::time_point now, std::vector<std::vector<uint8_t>>& out) {
+  const double bitsPerSecond = config_.bitrateBps * config_.pacingFactor;
+  while (!paced_.empty() && nextPacedAt_ <= now) {
+    const double bits = static_cast<double>(paced_.front().size()) * 8.0;
+    out.push_back(std::move(paced_.front()));
+    paced_.pop_front();
+    nextPacedAt_ += std::chrono::nanoseconds(static_cast<int64_t>(bits * 1e9 / bitsPerSecond));
   }
 }
 

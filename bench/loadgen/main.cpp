@@ -1,5 +1,6 @@
 // jb-loadgen: many headless publishers and subscribers against a JB Calling server, with its own report.
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
@@ -62,6 +63,12 @@ int main(int argc, char** argv) {
   app.add_option("--video-kbps", videoKbps, "Video bitrate per publisher")
       ->capture_default_str()
       ->check(CLI::Range(50u, 20000u));
+  app.add_option(
+         "--pacing-factor", options.pacingFactor,
+         "Video packets leave at this multiple of the bitrate, like WebRTC's pacer (0: whole frames at "
+         "once)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
   app.add_flag(
       "--no-audio", [&](int64_t) { options.audio = false; }, "Publish video only");
   app.add_flag(
@@ -104,6 +111,13 @@ int main(int argc, char** argv) {
   options.warmup = std::chrono::seconds(warmup);
   options.videoBitrateBps = videoKbps * 1000;
   if (serverPid > 0) options.serverPid = serverPid;
+
+  // Every peer holds a WebSocket and one or two UDP sockets: thousands of descriptors at capacity.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   try {
     auto report = jb::bench::runScenario(options);
