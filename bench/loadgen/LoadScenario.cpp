@@ -6,6 +6,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <exception>
 #include <functional>
@@ -28,6 +29,8 @@ using asio::use_awaitable;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
+constexpr auto kSendTick = std::chrono::microseconds(100);
+
 namespace {
 
 // Datagrams the generator's own sockets dropped (SO_RXQ_OVFL), summed over every transport.
@@ -41,22 +44,31 @@ uint64_t socketDrops(const std::vector<std::unique_ptr<LoadPeer>>& peers) {
 }
 
 asio::awaitable<void> sendLoop(std::vector<std::unique_ptr<LoadPeer>>& peers, const bool& stop) {
+  struct Sender {
+    SyntheticStream* stream;
+    MediaTransport* transport;
+  };
+  std::vector<Sender> senders;
+  for (auto& peer : peers)
+    for (auto& stream : peer->streams) senders.push_back({stream.get(), peer->sendTransport.get()});
   std::vector<std::vector<uint8_t>> due;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
   while (!stop) {
     auto now = SyntheticStream::Clock::now();
-    for (auto& peer : peers) {
-      for (auto& stream : peer->streams) {
-        due.clear();
-        stream->packetsDue(now, due);
-        for (auto& packet : due) {
-          // Stamped per packet, just before SRTP: a late packet in this loop must not look like SFU delay.
-          stampSendTime(packet, realtimeNowNs());
-          peer->sendTransport->sendRtp(packet);
-        }
+    for (auto& [stream, transport] : senders) {
+      due.clear();
+      stream->packetsDue(now, due);
+      for (auto& packet : due) {
+        // Stamped per packet, just before SRTP: a late packet in this loop must not look like SFU delay.
+        stampSendTime(packet, realtimeNowNs());
+        transport->sendRtp(packet);
       }
     }
-    // 1 ms: coarser ticks would bunch packets that a pacer spreads out.
-    co_await sleepFor(1ms);
+    // 100 µs: browsers pace independently of each other, so their packets reach the SFU spread out.
+    // A coarser common tick would release every publisher's due packets together, and the last of
+    // such a bunch would wait for the SFU to forward all the others: generator-made queueing.
+    timer.expires_after(kSendTick);
+    co_await timer.async_wait(asio::use_awaitable);
   }
 }
 
