@@ -12,7 +12,16 @@ RetransmissionBuffer::RetransmissionBuffer(size_t capacity, Clock::duration maxA
 void RetransmissionBuffer::release(Slot& slot) {
   if (!slot.used) return;
   slot.used = false;
+  if (spare_.size() < kMaxSpareBuffers) spare_.push_back(std::move(slot.bytes));
+  slot.bytes = {};
   --stored_;
+}
+
+size_t RetransmissionBuffer::heldBytes() const {
+  size_t held = 0;
+  for (const Slot& slot : slots_) held += slot.bytes.capacity();
+  for (const auto& buffer : spare_) held += buffer.capacity();
+  return held;
 }
 
 void RetransmissionBuffer::clear() {
@@ -76,6 +85,10 @@ bool RetransmissionBuffer::insert(const rtp::RtpPacket& packet, Clock::time_poin
   slot.used = true;
   slot.sequenceNumber = seq;
   slot.arrival = now;
+  if (slot.bytes.capacity() == 0 && !spare_.empty()) {
+    slot.bytes = std::move(spare_.back());
+    spare_.pop_back();
+  }
   slot.bytes.assign(bytes.begin(), bytes.end());
   evictOlderThan(now - maxAge_);
   return true;

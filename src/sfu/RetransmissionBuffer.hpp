@@ -40,10 +40,15 @@ class RetransmissionBuffer {
 
   size_t size() const { return stored_; }
   size_t capacity() const { return slots_.size(); }
+  // Bytes of packet storage held (allocated), whether or not the slot is in use.
+  size_t heldBytes() const;
 
  private:
   struct Slot {
-    std::vector<uint8_t> bytes;  // capacity is kept when a slot is reused: no allocation once warm
+    // Given back to spare_ when the slot is released. The ring is sized for high bitrates (1,024
+    // numbers) while maxAge keeps ~1 s of a stream: buffers kept in their slots would hold 1,024
+    // packets (1.2 MB) for a 500-kbps stream that needs 53 of them.
+    std::vector<uint8_t> bytes;
     Clock::time_point arrival{};
     uint16_t sequenceNumber = 0;
     bool used = false;
@@ -56,6 +61,10 @@ class RetransmissionBuffer {
   void evictOlderThan(Clock::time_point cutoff);
 
   std::vector<Slot> slots_;
+  // Released packet buffers, reused by the next inserts so a warm buffer allocates nothing; bounded, so
+  // memory follows the packets held (bitrate x maxAge), not the ring's size.
+  std::vector<std::vector<uint8_t>> spare_;
+  static constexpr size_t kMaxSpareBuffers = 64;
   Clock::duration maxAge_;
   bool empty_ = true;
   uint16_t oldest_ = 0;  // window is [oldest_, newest_] in RFC 1982 order, at most capacity long

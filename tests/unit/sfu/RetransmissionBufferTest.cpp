@@ -37,6 +37,18 @@ TEST(RetransmissionBuffer, EvictsOldestBeyondCapacity) {
   for (uint16_t s = 4; s < 20; ++s) EXPECT_TRUE(buffer.find(s, t0)) << s;
 }
 
+TEST(RetransmissionBuffer, HoldsMemoryForMaxAgeOfPacketsNotForTheWholeRing) {
+  // A 500-kbps stream: ~53 packets/s. After far more packets than the ring has slots, only the last
+  // second's packets may hold memory, not one packet per slot.
+  RetransmissionBuffer buffer(1024, 1s);
+  auto at = Clock::now();
+  const size_t packetBytes = test::rtpBytes(96, 0, 0, 1111).size();
+  for (uint16_t s = 0; s < 3000; ++s, at += 19ms) ASSERT_TRUE(insert(buffer, s, at));
+  EXPECT_LE(buffer.size(), 54u);
+  EXPECT_LE(buffer.heldBytes(), (54 + 64) * packetBytes) << "the packets of the last second, and the spares";
+  EXPECT_TRUE(buffer.find(2999, at));
+}
+
 TEST(RetransmissionBuffer, DropsRetransmissionOlderThanBufferWindow) {
   RetransmissionBuffer buffer(1024, 1000ms);
   const auto t0 = Clock::now();
