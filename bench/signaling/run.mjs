@@ -29,8 +29,10 @@ const perIpFlag = help.match(/--max-sessions-per-ip\b/) ? ['--max-sessions-per-i
 async function runOnce(target) {
   const port = freePort();
   const child = target === 'ours'
+    // --no-translation: the reference has no speech engines, and ours would otherwise load its warm
+    // recognizers (~200 MiB of models, seconds of CPU at start) into the figures meant for signaling.
     ? spawn(server, ['serve', '--port', String(port), '--rtc-port', '0', '--workers', '1', '--web-root', '/nonexistent',
-      '--log-level', 'warn', ...perIpFlag], { stdio: 'ignore' })
+      '--log-level', 'warn', '--no-translation', ...perIpFlag], { stdio: 'ignore' })
     : spawn(process.execPath, [path.join(here, '../reference/socketio-server.mjs'), '--port', String(port)], { stdio: 'ignore' });
   try {
     await waitFor(`http://127.0.0.1:${port}/${target === 'ours' ? 'health' : 'socket.io/?EIO=4&transport=polling'}`);
