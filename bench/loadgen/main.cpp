@@ -2,15 +2,26 @@
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 
 #include "LoadScenario.hpp"
 
 namespace {
+// Every run has a deadline: a server that stops answering must not leave a join, a handshake or the
+// process waiting forever. Only async-signal-safe calls here.
+void onDeadline(int) {
+  static const char message[] =
+      "jb-loadgen: the run passed its deadline (--deadline): the server stopped answering or setup stalled\n";
+  [[maybe_unused]] auto written = write(STDERR_FILENO, message, sizeof message - 1);
+  _exit(4);
+}
+
 // True when this process runs inside a named network namespace (`ip netns add` + `ip netns exec`): then
 // every address it can reach exists only inside that namespace. Named namespaces are bind-mounted
 // under /run/netns, so ours is one of them when the inodes match.
@@ -75,6 +86,11 @@ int main(int argc, char** argv) {
       "--no-video", [&](int64_t) { options.video = false; }, "Publish audio only");
   app.add_option("--server-pid", serverPid,
                  "PID of the server, to report its CPU per forwarded packet and RSS");
+  unsigned deadline = 0;
+  app.add_option(
+         "--deadline", deadline,
+         "Seconds after which the run gives up and exits 4 (0: 60 + warmup + duration + 0.1 per peer)")
+      ->capture_default_str();
   app.add_flag("--json", json, "Print the report as JSON");
   app.add_flag("--assert-flow", assertFlow,
                "Exit 3 unless packets flowed to every receiver with zero loss (CI smoke)");
@@ -118,6 +134,13 @@ int main(int argc, char** argv) {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
   }
+
+  if (deadline == 0) {
+    const unsigned peers = options.rooms * (options.publishers + options.subscribers);
+    deadline = 60 + static_cast<unsigned>(warmup + duration) + peers / 10;
+  }
+  std::signal(SIGALRM, onDeadline);
+  alarm(deadline);
 
   try {
     auto report = jb::bench::runScenario(options);
