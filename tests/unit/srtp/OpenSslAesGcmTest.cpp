@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <srtp2/srtp.h>
 
+#include <optional>
 #include <vector>
 
 #include "srtp/OpenSslAesGcm.hpp"
@@ -70,87 +71,82 @@ TEST(OpenSslAesGcm, SessionsUseItByDefault) {
   EXPECT_TRUE(usingOpenSslAesGcm());  // libsrtp ran both known-answer tests and took it
 }
 
-// Sessions from libsrtp's API with its built-in cipher, then ours installed for what follows.
-struct BuiltInThenOurs {
-  BuiltInThenOurs() { initialiseSrtpLibrary(GcmCipher::LibsrtpBuiltIn); }
+// One key, both implementations: sessions made with libsrtp's API before ours is installed keep its
+// built-in cipher; the SrtpSessions made after use ours.
+class CrossImplementation : public ::testing::Test {
+ protected:
+  CrossImplementation() { initialiseSrtpLibrary(GcmCipher::LibsrtpBuiltIn); }
+
+  void SetUp() override {
+    // libsrtp's kernel is process-wide: once ours is in, the built-in cipher is gone for this process.
+    if (usingOpenSslAesGcm()) GTEST_SKIP() << "needs a process of its own (ctest runs each test alone)";
+    builtInSender_.emplace(ssrc_any_outbound, key_);
+    builtInReceiver_.emplace(ssrc_any_inbound, key_);
+    ASSERT_FALSE(usingOpenSslAesGcm());
+    ASSERT_TRUE(installOpenSslAesGcm());
+    ourReceiver_.emplace(Profile::AeadAes128Gcm, SrtpSession::Direction::Inbound, key_);
+    ourSender_.emplace(Profile::AeadAes128Gcm, SrtpSession::Direction::Outbound, key_);
+  }
+
+  std::vector<uint8_t> key_ = masterKeyAndSalt();
+  std::optional<BuiltInSession> builtInSender_, builtInReceiver_;
+  std::optional<SrtpSession> ourReceiver_, ourSender_;
 };
 
-TEST(OpenSslAesGcm, RtpCrossesBetweenBuiltInAndOpenSslInBothDirections) {
-  BuiltInThenOurs library;
-  auto key = masterKeyAndSalt();
-  BuiltInSession builtInSender(ssrc_any_outbound, key);
-  BuiltInSession builtInReceiver(ssrc_any_inbound, key);
-  ASSERT_FALSE(usingOpenSslAesGcm());
-  ASSERT_TRUE(installOpenSslAesGcm());
-  SrtpSession ourReceiver(Profile::AeadAes128Gcm, SrtpSession::Direction::Inbound, key);
-  SrtpSession ourSender(Profile::AeadAes128Gcm, SrtpSession::Direction::Outbound, key);
-
+TEST_F(CrossImplementation, RtpCrossesInBothDirections) {
   for (uint16_t sequence = 65530; sequence != 10; ++sequence) {  // across a rollover
     const auto plain = rtpPacket(sequence, 40 + sequence % 1100);
 
     std::vector<uint8_t> packet(plain.size() + SrtpSession::kMaxTrailer);
     std::copy(plain.begin(), plain.end(), packet.begin());
     int length = static_cast<int>(plain.size());
-    ASSERT_EQ(srtp_protect(builtInSender.get(), packet.data(), &length), srtp_err_status_ok);
-    auto opened = ourReceiver.unprotectRtp(packet.data(), static_cast<size_t>(length));
+    ASSERT_EQ(srtp_protect(builtInSender_->get(), packet.data(), &length), srtp_err_status_ok);
+    auto opened = ourReceiver_->unprotectRtp(packet.data(), static_cast<size_t>(length));
     ASSERT_TRUE(opened) << "sequence " << sequence;
     EXPECT_EQ(std::vector<uint8_t>(packet.begin(), packet.begin() + static_cast<long>(*opened)), plain);
 
     std::copy(plain.begin(), plain.end(), packet.begin());
-    auto sealed = ourSender.protectRtp(packet.data(), plain.size(), packet.size());
+    auto sealed = ourSender_->protectRtp(packet.data(), plain.size(), packet.size());
     ASSERT_TRUE(sealed);
     length = static_cast<int>(*sealed);
-    ASSERT_EQ(srtp_unprotect(builtInReceiver.get(), packet.data(), &length), srtp_err_status_ok)
+    ASSERT_EQ(srtp_unprotect(builtInReceiver_->get(), packet.data(), &length), srtp_err_status_ok)
         << "sequence " << sequence;
     EXPECT_EQ(std::vector<uint8_t>(packet.begin(), packet.begin() + length), plain);
   }
 }
 
-TEST(OpenSslAesGcm, RtcpCrossesBetweenBuiltInAndOpenSsl) {
-  BuiltInThenOurs library;
-  auto key = masterKeyAndSalt();
-  BuiltInSession builtInSender(ssrc_any_outbound, key);
-  BuiltInSession builtInReceiver(ssrc_any_inbound, key);
-  ASSERT_FALSE(usingOpenSslAesGcm());
-  ASSERT_TRUE(installOpenSslAesGcm());
-  SrtpSession ourReceiver(Profile::AeadAes128Gcm, SrtpSession::Direction::Inbound, key);
-  SrtpSession ourSender(Profile::AeadAes128Gcm, SrtpSession::Direction::Outbound, key);
+TEST_F(CrossImplementation, RtcpCrossesInBothDirections) {
   const auto plain = rtcpSenderReport();
 
   std::vector<uint8_t> packet(plain.size() + SrtpSession::kMaxTrailer);
   std::copy(plain.begin(), plain.end(), packet.begin());
   int length = static_cast<int>(plain.size());
-  ASSERT_EQ(srtp_protect_rtcp(builtInSender.get(), packet.data(), &length), srtp_err_status_ok);
-  auto opened = ourReceiver.unprotectRtcp(packet.data(), static_cast<size_t>(length));
+  ASSERT_EQ(srtp_protect_rtcp(builtInSender_->get(), packet.data(), &length), srtp_err_status_ok);
+  auto opened = ourReceiver_->unprotectRtcp(packet.data(), static_cast<size_t>(length));
   ASSERT_TRUE(opened);
   EXPECT_EQ(std::vector<uint8_t>(packet.begin(), packet.begin() + static_cast<long>(*opened)), plain);
 
   std::copy(plain.begin(), plain.end(), packet.begin());
-  auto sealed = ourSender.protectRtcp(packet.data(), plain.size(), packet.size());
+  auto sealed = ourSender_->protectRtcp(packet.data(), plain.size(), packet.size());
   ASSERT_TRUE(sealed);
   length = static_cast<int>(*sealed);
-  ASSERT_EQ(srtp_unprotect_rtcp(builtInReceiver.get(), packet.data(), &length), srtp_err_status_ok);
+  ASSERT_EQ(srtp_unprotect_rtcp(builtInReceiver_->get(), packet.data(), &length), srtp_err_status_ok);
   EXPECT_EQ(std::vector<uint8_t>(packet.begin(), packet.begin() + length), plain);
 }
 
-TEST(OpenSslAesGcm, ForgedTagFromEitherSideIsRejected) {
-  BuiltInThenOurs library;
-  auto key = masterKeyAndSalt();
-  BuiltInSession builtInSender(ssrc_any_outbound, key);
-  ASSERT_TRUE(installOpenSslAesGcm());
-  SrtpSession ourReceiver(Profile::AeadAes128Gcm, SrtpSession::Direction::Inbound, key);
+TEST_F(CrossImplementation, ForgedTagOrCiphertextIsRejected) {
   const auto plain = rtpPacket(7, 300);
   std::vector<uint8_t> packet(plain.size() + SrtpSession::kMaxTrailer);
   std::copy(plain.begin(), plain.end(), packet.begin());
   int length = static_cast<int>(plain.size());
-  ASSERT_EQ(srtp_protect(builtInSender.get(), packet.data(), &length), srtp_err_status_ok);
+  ASSERT_EQ(srtp_protect(builtInSender_->get(), packet.data(), &length), srtp_err_status_ok);
   packet[static_cast<size_t>(length) - 1] ^= 0x01;  // last byte of the tag
-  EXPECT_FALSE(ourReceiver.unprotectRtp(packet.data(), static_cast<size_t>(length)));
+  EXPECT_FALSE(ourReceiver_->unprotectRtp(packet.data(), static_cast<size_t>(length)));
   packet[static_cast<size_t>(length) - 1] ^= 0x01;
   packet[20] ^= 0x80;  // ciphertext
-  EXPECT_FALSE(ourReceiver.unprotectRtp(packet.data(), static_cast<size_t>(length)));
+  EXPECT_FALSE(ourReceiver_->unprotectRtp(packet.data(), static_cast<size_t>(length)));
   packet[20] ^= 0x80;
-  EXPECT_TRUE(ourReceiver.unprotectRtp(packet.data(), static_cast<size_t>(length)));
+  EXPECT_TRUE(ourReceiver_->unprotectRtp(packet.data(), static_cast<size_t>(length)));
 }
 
 }  // namespace
