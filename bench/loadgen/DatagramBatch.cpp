@@ -31,7 +31,7 @@ size_t DatagramBatch::receive(int fd, uint64_t fallbackNs) {
     msghdr& h = headers_[i].msg_hdr;
     h.msg_name = &sources_[i];
     h.msg_namelen = sizeof(sockaddr_storage);
-    h.msg_control = control_[i].data();
+    h.msg_control = control_[i].bytes.data();
     h.msg_controllen = kControlSize;
     h.msg_flags = 0;
   }

@@ -112,8 +112,9 @@ void MediaTransport::drainSocket() {
     const size_t count = batch_.receive(socket_.native_handle(), realtimeNowNs());
     if (auto drops = batch_.socketDrops()) socketDrops_ = *drops;
     for (size_t i = 0; i < count && !closed_; ++i) handleDatagram(batch_[i], realtimeNowNs());
-    // A short batch means the queue is empty: skip the recvmmsg that would only return EAGAIN. The
-    // re-armed wait (EPOLL_CTL_MOD) reports anything that arrived since.
+    // A short batch means the queue is empty: skip the recvmmsg that would only return EAGAIN. Nothing is
+    // missed: the io_context has one thread, so a datagram arriving now is reported to the wait that
+    // receive() queues next.
     if (count < DatagramBatch::kCapacity || closed_) return;
   }
 }

@@ -99,8 +99,11 @@ export class Lab {
 
   // One jb-loadgen run against a started server; its JSON report. Killed after `timeoutMs`.
   async runGenerator(server, args, timeoutMs) {
+    // The generator's own deadline fires first (exit 4 with its reason); the kill below is the backstop.
+    const ownDeadline = Math.max(5, Math.floor(timeoutMs / 1000) - 10);
     const cmd = this.pinned(GENERATOR_CORE, this.inNs(this.loadgen, '--target', server.target, '--host', this.ip,
-      '--port', server.port, '--bind', this.ip, '--server-pid', String(server.child.pid), '--json', ...args));
+      '--port', server.port, '--bind', this.ip, '--server-pid', String(server.child.pid), '--json',
+      '--deadline', String(ownDeadline), ...args));
     const child = this.spawnTracked(cmd);
     let out = '', err = '';
     child.stdout.on('data', (d) => { out += d; });

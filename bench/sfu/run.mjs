@@ -67,7 +67,7 @@ if (!['jbcalling', 'janus'].includes(capacityOf)) fail(`--capacity-of must be jb
 const capacitySteps = mode === 'capacity' ? intList(opt['capacity-steps'], '--capacity-steps') : [];
 const slopeSubscribers = mode === 'slope' ? intList(opt['slope-subscribers'], '--slope-subscribers') : [];
 
-// Joins are sequential in the generator (a few ms each); a run that outlives this is stuck.
+// Setup is a few ms per peer (ours joins 16 at a time, Janus one by one); a run that outlives this is stuck.
 const runTimeoutMs = (peers) => (60 + WARMUP_SECONDS + duration + 0.1 * peers) * 1000;
 const SERVER_START_STOP_MS = 25_000;
 const planned = {

@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <cstring>
+#include <new>
 #include <string_view>
 #include <vector>
 
@@ -36,14 +37,20 @@ extern srtp_cipher_type_t openSslAesGcm128;  // defined below, after its functio
 
 srtp_err_status_t allocate(srtp_cipher_pointer_t* cipher, int keyLength, int tagLength) {
   if (keyLength != kKeyAndSaltLength || (tagLength != 16 && tagLength != 8)) return srtp_err_status_bad_param;
-  auto* state = new GcmState;
+  // No exception may cross libsrtp's C frames: allocation failures are reported as its status.
+  auto* state = new (std::nothrow) GcmState;
+  if (state == nullptr) return srtp_err_status_alloc_fail;
   state->context = EVP_CIPHER_CTX_new();
-  if (state->context == nullptr) {
+  auto* made = state->context ? new (std::nothrow)
+                                    srtp_cipher_t{&openSslAesGcm128, state, keyLength, SRTP_AES_GCM_128}
+                              : nullptr;
+  if (made == nullptr) {
+    EVP_CIPHER_CTX_free(state->context);
     delete state;
     return srtp_err_status_alloc_fail;
   }
   state->tagLength = tagLength;
-  *cipher = new srtp_cipher_t{&openSslAesGcm128, state, keyLength, SRTP_AES_GCM_128};
+  *cipher = made;
   return srtp_err_status_ok;
 }
 
@@ -124,9 +131,6 @@ srtp_err_status_t decrypt(void* state, uint8_t* buffer, unsigned int* length) {
   return srtp_err_status_ok;
 }
 
-// Known answer for the kernel's self-test: test case 4 of the GCM specification (McGrew & Viega),
-// with a 12-byte salt appended to the key because libsrtp hands ciphers key + salt (the salt is
-// folded into the IV by libsrtp itself, so the cipher ignores it).
 std::vector<uint8_t> fromHex(std::string_view hex) {
   std::vector<uint8_t> bytes;
   auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
@@ -135,6 +139,9 @@ std::vector<uint8_t> fromHex(std::string_view hex) {
   return bytes;
 }
 
+// Known answer for the kernel's self-test: test case 4 of the GCM specification (McGrew & Viega),
+// with a 12-byte salt appended to the key because libsrtp hands ciphers key + salt (the salt is
+// folded into the IV by libsrtp itself, so the cipher ignores it).
 struct KnownAnswer {
   std::vector<uint8_t> key = fromHex(
       "feffe9928665731c6d6a8f9467308308"

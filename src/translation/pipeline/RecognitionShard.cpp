@@ -195,6 +195,10 @@ void RecognitionShard::handle(const Item& item) {
     spdlog::error("[translation] room={} peer={} audio stream failed: {}", stream.info().roomId,
                   stream.info().peerId, e.what());
   }
+  // Skips the stream counted before a failure above would otherwise wait for its next delivery, or
+  // be lost with a closed stream.
+  if (uint64_t skipped = stream.takeNewSkippedUtterances())
+    metrics_.utterancesSkipped.fetch_add(skipped, std::memory_order_relaxed);
   if (item.kind == Item::Kind::Close) {
     streams_.erase(it);
     metrics_.activeStreams.fetch_sub(1);
