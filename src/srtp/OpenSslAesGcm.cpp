@@ -15,8 +15,6 @@ namespace jb::srtp {
 
 namespace {
 
-constexpr int kIvLength = 12;  // RFC 7714 §8.1: the GCM IV is 96 bits
-constexpr int kKeyLength = SRTP_AES_128_KEY_LEN;
 constexpr int kKeyAndSaltLength = SRTP_AES_GCM_128_KEY_LEN_WSALT;  // libsrtp hands the cipher key + salt
 
 std::atomic<bool> installed{false};

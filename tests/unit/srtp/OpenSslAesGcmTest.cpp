@@ -16,8 +16,6 @@
 namespace jb::srtp {
 namespace {
 
-constexpr uint32_t kSsrc = 0x11223344;
-
 std::vector<uint8_t> masterKeyAndSalt() {
   std::vector<uint8_t> key(keyLength(Profile::AeadAes128Gcm) + saltLength(Profile::AeadAes128Gcm));
   for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(0x31 + i * 11);
