@@ -197,8 +197,7 @@ void RecognitionShard::handle(const Item& item) {
   }
   // Skips the stream counted before a failure above would otherwise wait for its next delivery, or
   // be lost with a closed stream.
-  if (uint64_t skipped = stream.takeNewSkippedUtterances())
-    metrics_.utterancesSkipped.fetch_add(skipped, std::memory_order_relaxed);
+  countSkips(stream);
   if (item.kind == Item::Kind::Close) {
     streams_.erase(it);
     metrics_.activeStreams.fetch_sub(1);
@@ -207,9 +206,13 @@ void RecognitionShard::handle(const Item& item) {
   }
 }
 
-void RecognitionShard::deliver(SpeakerStream& stream, std::vector<SpeakerStream::Update> updates) {
+void RecognitionShard::countSkips(SpeakerStream& stream) {
   if (uint64_t skipped = stream.takeNewSkippedUtterances())
     metrics_.utterancesSkipped.fetch_add(skipped, std::memory_order_relaxed);
+}
+
+void RecognitionShard::deliver(SpeakerStream& stream, std::vector<SpeakerStream::Update> updates) {
+  countSkips(stream);
   for (auto& update : updates) onUpdate_(stream.info(), std::move(update));
 }
 

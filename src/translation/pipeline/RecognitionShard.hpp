@@ -61,6 +61,8 @@ class RecognitionShard {
   void closeLost();
   void handle(const Item& item);
   void deliver(SpeakerStream& stream, std::vector<SpeakerStream::Update> updates);
+  // Adds the utterances the stream skipped since last asked to the service's metrics.
+  void countSkips(SpeakerStream& stream);
 
   StreamFactory factory_;
   UpdateHandler onUpdate_;
